@@ -1,0 +1,40 @@
+import os
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = (
+        "Make sure an `admin` superuser exists. Its password comes from "
+        "DJANGO_SUPERUSER_PASSWORD, or is generated and printed once."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--username", default="admin")
+
+    def handle(self, *args, username, **options):
+        User = get_user_model()
+        if User.objects.filter(username=username).exists():
+            self.stdout.write(
+                f"Admin login: http://127.0.0.1:8000/admin/ as `{username}` "
+                "(password as set before; change it in the admin)."
+            )
+            return
+        password = os.environ.get("DJANGO_SUPERUSER_PASSWORD")
+        generated = not password
+        if generated:
+            password = secrets.token_urlsafe(12)
+        User.objects.create_superuser(username=username, email="", password=password)
+        self.stdout.write(self.style.SUCCESS(f"Created superuser `{username}`."))
+        if generated:
+            self.stdout.write(
+                f"Admin login: http://127.0.0.1:8000/admin/ user `{username}` password "
+                f"`{password}` (shown once; set DJANGO_SUPERUSER_PASSWORD to choose it)."
+            )
+        else:
+            self.stdout.write(
+                f"Admin login: http://127.0.0.1:8000/admin/ user `{username}`, password "
+                "from DJANGO_SUPERUSER_PASSWORD."
+            )

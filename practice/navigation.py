@@ -1,0 +1,71 @@
+"""Menus and breadcrumbs, built from the page tree.
+
+The main menu is two levels of live, public pages marked "Show in menus",
+fetched in one query for the pages and one for view restrictions, however
+many pages the site has. A page class may set `menu_label` when the practice
+names its section differently in the menu (Procedures are "Services").
+"""
+
+from dataclasses import dataclass, field
+
+from wagtail.models import Page
+
+
+@dataclass
+class MenuItem:
+    title: str
+    url: str
+    slug: str
+    children: list["MenuItem"] = field(default_factory=list)
+    active: bool = False
+
+
+def _label(page):
+    return getattr(page.specific_class, "menu_label", None) or page.title
+
+
+def build_main_menu(site, request=None, current_page=None):
+    root = site.root_page
+    pages = (
+        Page.objects.live()
+        .public()
+        .in_menu()
+        .filter(path__startswith=root.path, depth__in=(root.depth + 1, root.depth + 2))
+        .only("id", "title", "slug", "url_path", "path", "depth", "content_type_id")
+        .order_by("path")
+    )
+    current_path = current_page.path if current_page else ""
+    items = {}
+    menu = []
+    for page in pages:
+        item = MenuItem(
+            title=_label(page),
+            url=page.get_url(request),
+            slug=page.slug,
+            active=bool(current_path) and current_path.startswith(page.path),
+        )
+        if page.depth == root.depth + 1:
+            items[page.path] = item
+            menu.append(item)
+        else:
+            parent = items.get(page.path[: -Page.steplen])
+            if parent is not None:  # children of a parent hidden from menus stay hidden
+                parent.children.append(item)
+    return menu
+
+
+def breadcrumbs(page, site, request=None):
+    """The ancestors a patient can go back to, from the home page down to `page`."""
+    if site is None or page is None:
+        return []
+    root = site.root_page
+    ancestors = (
+        Page.objects.ancestor_of(page, inclusive=True)
+        .filter(depth__gte=root.depth)
+        .only("id", "title", "slug", "url_path", "path", "depth", "content_type_id")
+        .order_by("depth")
+    )
+    return [
+        {"title": "Home" if p.depth == root.depth else p.title, "url": p.get_url(request)}
+        for p in ancestors
+    ]

@@ -1,0 +1,187 @@
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.html import strip_tags
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+from practice.models import SECTION_FEATURES, ClinicalReviewMixin
+
+DEFAULT_RISKS_INTRO = "Most side effects are mild and go away on their own. They may include:"
+SERIOUS_RISKS_INTRO = "Rare but serious risks include:"
+
+
+class ProcedurePageForm(WagtailAdminPageForm):
+    """Says which section is missing when an editor tries to publish without it.
+
+    Wagtail already defers `required` on text fields for drafts; this only
+    replaces the generic "This field is required." with a message naming the
+    section, so the editor knows what patients would miss.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ProcedurePage.required_sections:
+            field = self.fields.get(name)
+            if field is not None:
+                label = ProcedurePage._meta.get_field(name).verbose_name
+                field.error_messages["required"] = self.missing_section_message(label)
+
+    @staticmethod
+    def missing_section_message(label):
+        return f"Add the “{label}” section before publishing: every procedure page needs it."
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # An emptied editor can still hold an empty paragraph: that is no section.
+        for name in ProcedurePage.required_sections:
+            value = cleaned_data.get(name)
+            if value and not strip_tags(value).strip():
+                cleaned_data[name] = ""
+                if not self.is_deferred_validation:
+                    label = ProcedurePage._meta.get_field(name).verbose_name
+                    self.add_error(name, self.missing_section_message(label))
+        return cleaned_data
+
+
+class ProcedureIndexPage(Page):
+    """The list of procedures ("Services" in the menu)."""
+
+    intro = RichTextField(features=SECTION_FEATURES, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    parent_page_types = ["practice.HomePage"]
+    subpage_types = ["procedures.ProcedurePage"]
+    max_count = 1
+
+    # The practice calls its procedures "Services" in the menu.
+    menu_label = "Services"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["procedures"] = (
+            ProcedurePage.objects.child_of(self).live().public().order_by("title")
+        )
+        return context
+
+
+class ProcedurePage(ClinicalReviewMixin, Page):
+    """A procedure, in the sections patients ask about, each under its own question."""
+
+    class Kind(models.TextChoices):
+        THERAPY = "therapy", "Treatment (injection, block, ablation…)"
+        DIAGNOSTIC = "diagnostic", "Diagnostic procedure (e.g. lumbar puncture)"
+
+    summary = models.TextField(
+        blank=True, help_text="One sentence for listings and search results."
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.THERAPY)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    overview = RichTextField("overview", features=SECTION_FEATURES)
+    preparation = RichTextField("preparation", features=SECTION_FEATURES)
+    reasons = RichTextField("reasons it is performed", features=SECTION_FEATURES)
+    during = RichTextField("what happens during it", features=SECTION_FEATURES)
+    follow_up = RichTextField("follow-up", features=SECTION_FEATURES)
+    risks_intro = models.CharField(
+        "lead-in to the common risks",
+        max_length=255,
+        default=DEFAULT_RISKS_INTRO,
+        help_text="The sentence shown before the list of common risks.",
+    )
+    common_risks = RichTextField("common risks", features=SECTION_FEATURES)
+    serious_risks = RichTextField(
+        "serious risks",
+        features=SECTION_FEATURES,
+        blank=True,
+        help_text=f"Shown after “{SERIOUS_RISKS_INTRO}”",
+    )
+    related_tests = RichTextField("related tests", features=SECTION_FEATURES, blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("kind"),
+        FieldPanel("hero_image"),
+        FieldPanel("overview"),
+        FieldPanel("preparation"),
+        FieldPanel("reasons"),
+        FieldPanel("during"),
+        FieldPanel("follow_up"),
+        MultiFieldPanel(
+            [FieldPanel("risks_intro"), FieldPanel("common_risks"), FieldPanel("serious_risks")],
+            heading="Risks",
+        ),
+        FieldPanel("related_tests"),
+        *ClinicalReviewMixin.review_panels,
+    ]
+    base_form_class = ProcedurePageForm
+
+    parent_page_types = ["procedures.ProcedureIndexPage"]
+    subpage_types = []
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("overview"),
+        index.SearchField("preparation"),
+        index.SearchField("reasons"),
+        index.SearchField("during"),
+        index.SearchField("follow_up"),
+        index.SearchField("risks_intro"),
+        index.SearchField("common_risks"),
+        index.SearchField("serious_risks"),
+        index.SearchField("related_tests"),
+    ]
+
+    required_sections = (
+        "overview",
+        "preparation",
+        "reasons",
+        "during",
+        "follow_up",
+        "common_risks",
+    )
+
+    @cached_property
+    def sections(self):
+        """The page's sections in reading order, each with its question heading.
+
+        Optional sections left empty are left out, heading and all.
+        """
+        title = self.title
+        sections = [
+            ("overview", f"What is {title}?", self.overview),
+            ("preparation", f"How do you prepare for {title}?", self.preparation),
+            ("reasons", f"Why is {title} performed?", self.reasons),
+            ("during", f"What can you expect during {title}?", self.during),
+            ("follow-up", f"What is the follow-up like for {title}?", self.follow_up),
+            ("risks", f"What are the potential risks for {title}?", None),
+            ("related-tests", f"Are there related tests to {title}?", self.related_tests),
+        ]
+        return [
+            {"id": anchor, "heading": heading, "body": body}
+            for anchor, heading, body in sections
+            if anchor == "risks" and self.has_risks or anchor != "risks" and body
+        ]
+
+    @property
+    def has_risks(self):
+        return bool(self.common_risks or self.serious_risks)
+
+    @property
+    def serious_risks_intro(self):
+        return SERIOUS_RISKS_INTRO
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["more_procedures"] = (
+            ProcedurePage.objects.sibling_of(self, inclusive=False)
+            .live()
+            .public()
+            .order_by("title")
+            .only("title", "url_path", "path", "depth")
+        )
+        return context

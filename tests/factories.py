@@ -1,0 +1,156 @@
+"""Factories for every page type and model; test_factories.py fails when one is missing."""
+
+import datetime
+
+import factory
+import wagtail_factories
+from wagtail.models import Site
+
+from appointments.models import AppointmentRequestPage
+from conditions.models import ConditionIndexPage, ConditionPage
+from practice.models import (
+    FooterConditionLink,
+    FooterServiceLink,
+    HomePage,
+    LocationIndexPage,
+    LocationPage,
+    PracticeSettings,
+    StandardPage,
+    TeamIndexPage,
+    TeamMemberPage,
+)
+from procedures.models import ProcedureIndexPage, ProcedurePage
+
+
+def bullets(*items):
+    return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+
+
+class HomePageFactory(wagtail_factories.PageFactory):
+    title = "Demo Practice"
+    hero_heading = "Neurology and pain care"
+    hero_text = "Care close to home."
+
+    class Meta:
+        model = HomePage
+
+
+class StandardPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"Standard page {n}")
+    summary = "A page of prose."
+    body = "<p>Some words for patients.</p>"
+
+    class Meta:
+        model = StandardPage
+
+
+class TeamIndexPageFactory(wagtail_factories.PageFactory):
+    title = "Meet The Team"
+
+    class Meta:
+        model = TeamIndexPage
+
+
+class TeamMemberPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"Team member {n}")
+    name = factory.Sequence(lambda n: f"Casey Example {n}")
+    credentials = "MD"
+    role = "Neurologist"
+
+    class Meta:
+        model = TeamMemberPage
+
+
+class LocationIndexPageFactory(wagtail_factories.PageFactory):
+    title = "Locations"
+
+    class Meta:
+        model = LocationIndexPage
+
+
+class LocationPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"Clinic {n}")
+    phone = "(203) 555-0100"
+
+    class Meta:
+        model = LocationPage
+
+
+class ConditionIndexPageFactory(wagtail_factories.PageFactory):
+    title = "Conditions"
+
+    class Meta:
+        model = ConditionIndexPage
+
+
+class ConditionPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"Condition {n}")
+    summary = "A condition we treat."
+    overview = "<p>What this condition is.</p>"
+
+    class Meta:
+        model = ConditionPage
+
+
+class ProcedureIndexPageFactory(wagtail_factories.PageFactory):
+    title = "Procedures"
+
+    class Meta:
+        model = ProcedureIndexPage
+
+
+class ProcedurePageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"Test Procedure {n}")
+    summary = "A procedure we offer."
+    overview = "<p>An overview of the procedure.</p>"
+    preparation = bullets("Bring your medication list.", "Eat a light meal.")
+    reasons = bullets("To relieve pain.", "To help find the cause of pain.")
+    during = bullets("You lie on your side.", "It takes about 15 minutes.")
+    follow_up = bullets("Rest for the day.", "We call you within a week.")
+    common_risks = bullets("Soreness where the needle went in.", "Brief bruising.")
+    serious_risks = bullets("Infection.", "Allergic reaction.")
+    related_tests = bullets("An MRI may be ordered first.")
+    last_reviewed = datetime.date(2026, 9, 30)
+
+    class Meta:
+        model = ProcedurePage
+
+
+class AppointmentRequestPageFactory(wagtail_factories.PageFactory):
+    title = "Request Appointment"
+    slug = "request-appointment"
+
+    class Meta:
+        model = AppointmentRequestPage
+
+
+class PracticeSettingsFactory(factory.django.DjangoModelFactory):
+    site = factory.LazyFunction(lambda: Site.objects.get(is_default_site=True))
+    practice_name = "Demo Practice"
+    phone = "(203) 555-0142"
+    email = "info@example.test"
+    footer_blurb = "Neurology and pain care."
+    copyright_holder = "Demo Practice PLLC"
+    youtube_url = "https://www.youtube.com/@example"
+    tiktok_url = "https://www.tiktok.com/@example"
+    instagram_url = "https://www.instagram.com/example"
+
+    class Meta:
+        model = PracticeSettings
+        django_get_or_create = ("site",)
+
+
+class FooterConditionLinkFactory(factory.django.DjangoModelFactory):
+    setting = factory.SubFactory(PracticeSettingsFactory)
+    page = factory.SubFactory(ConditionPageFactory)
+
+    class Meta:
+        model = FooterConditionLink
+
+
+class FooterServiceLinkFactory(factory.django.DjangoModelFactory):
+    setting = factory.SubFactory(PracticeSettingsFactory)
+    page = factory.SubFactory(ProcedurePageFactory)
+
+    class Meta:
+        model = FooterServiceLink
