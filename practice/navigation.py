@@ -8,7 +8,8 @@ names its section differently in the menu (Procedures are "Services").
 
 from dataclasses import dataclass, field
 
-from wagtail.models import Page
+from django.db.models import Q
+from wagtail.models import Page, PageViewRestriction
 
 
 @dataclass
@@ -20,19 +21,36 @@ class MenuItem:
     active: bool = False
 
 
+def public(queryset, request=None):
+    """`queryset` without pages behind a view restriction (login, password, groups).
+
+    Like Wagtail's `.public()`, but the restrictions are read once per request
+    however many listings a page shows.
+    """
+    paths = getattr(request, "_restricted_page_paths", None)
+    if paths is None:
+        paths = list(PageViewRestriction.objects.values_list("page__path", flat=True))
+        if request is not None:
+            request._restricted_page_paths = paths
+    private = Q()
+    for path in paths:
+        private |= Q(path__startswith=path)
+    return queryset.exclude(private) if paths else queryset
+
+
 def _label(page):
     return getattr(page.specific_class, "menu_label", None) or page.title
 
 
 def build_main_menu(site, request=None, current_page=None):
     root = site.root_page
-    pages = (
+    pages = public(
         Page.objects.live()
-        .public()
         .in_menu()
         .filter(path__startswith=root.path, depth__in=(root.depth + 1, root.depth + 2))
         .only("id", "title", "slug", "url_path", "path", "depth", "content_type_id")
-        .order_by("path")
+        .order_by("path"),
+        request,
     )
     current_path = current_page.path if current_page else ""
     items = {}

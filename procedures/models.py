@@ -8,6 +8,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from practice.models import SECTION_FEATURES, ClinicalReviewMixin
+from practice.navigation import public
 
 DEFAULT_RISKS_INTRO = "Most side effects are mild and go away on their own. They may include:"
 SERIOUS_RISKS_INTRO = "Rare but serious risks include:"
@@ -177,11 +178,11 @@ class ProcedurePage(ClinicalReviewMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["more_procedures"] = (
+        context["more_procedures"] = public(
             ProcedurePage.objects.sibling_of(self, inclusive=False)
             .live()
-            .public()
             .order_by("title")
-            .only("title", "url_path", "path", "depth")
+            .only("title", "url_path", "path", "depth"),
+            request,
         )
         return context

@@ -1,0 +1,95 @@
+"""A patient on a phone finds a procedure through the menu, by keyboard."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 360, "height": 740}
+
+
+def serious_violations(page: Page):
+    results = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]})
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
+        for v in results.response["violations"]
+        if v.get("impact") in {"serious", "critical"}
+    ]
+
+
+@pytest.fixture
+def demo(transactional_db):
+    from practice.demo_site import load_demo_site
+
+    load_demo_site()
+
+
+def test_patient_opens_the_menu_by_keyboard_and_reads_a_procedure(page: Page, live_server, demo):
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + "/")
+    assert serious_violations(page) == []
+
+    menu_button = page.get_by_role("button", name="Menu")
+    expect(menu_button).to_have_attribute("aria-expanded", "false")
+    expect(page.get_by_role("link", name="Services", exact=True)).to_be_hidden()
+
+    menu_button.focus()
+    page.keyboard.press("Enter")
+    expect(menu_button).to_have_attribute("aria-expanded", "true")
+    services = page.get_by_role("link", name="Services", exact=True)
+    expect(services).to_be_visible()
+
+    # Tab to the Services section's own button and open it with the keyboard.
+    services_toggle = page.get_by_role("button", name="Services pages")
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.getAttribute('aria-controls')") == "submenu-procedures":
+            break
+    expect(services_toggle).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(services_toggle).to_have_attribute("aria-expanded", "true")
+
+    procedure_link = page.get_by_role("link", name="Occipital Nerve Block")
+    expect(procedure_link).to_be_visible()
+    page.keyboard.press("Tab")
+    while page.evaluate("document.activeElement.textContent.trim()") != "Occipital Nerve Block":
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(live_server.url + "/procedures/occipital-nerve-block/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Occipital Nerve Block")
+    headings = page.locator("main h2").all_inner_texts()
+    for question in (
+        "What is Occipital Nerve Block?",
+        "How do you prepare for Occipital Nerve Block?",
+        "Why is Occipital Nerve Block performed?",
+        "What can you expect during Occipital Nerve Block?",
+        "What is the follow-up like for Occipital Nerve Block?",
+        "What are the potential risks for Occipital Nerve Block?",
+    ):
+        assert question in headings
+    assert headings.index("What is Occipital Nerve Block?") < headings.index(
+        "What are the potential risks for Occipital Nerve Block?"
+    )
+    assert serious_violations(page) == []
+
+
+def test_every_menu_link_is_reachable_without_javascript(browser, live_server, demo):
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="Menu").click()
+    expect(page.get_by_role("link", name="Lumbar Puncture")).to_be_visible()
+    expect(page.get_by_role("link", name="Plan Your Visit")).to_be_visible()
+    page.get_by_role("link", name="Lumbar Puncture").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lumbar Puncture")
+    context.close()
+
+
+def test_desktop_menu_opens_on_keyboard_focus(page: Page, live_server, demo):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + "/")
+    expect(page.get_by_role("button", name="Menu")).to_be_hidden()
+    page.get_by_role("link", name="About", exact=True).focus()
+    expect(page.get_by_role("link", name="Meet The Team")).to_be_visible()
