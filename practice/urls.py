@@ -1,5 +1,11 @@
+import os
+import re
+
 from django.conf import settings
-from django.urls import include, path
+from django.shortcuts import redirect
+from django.templatetags.static import static
+from django.urls import include, path, re_path
+from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -9,11 +15,22 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap),
+    # Browsers and crawlers ask for /favicon.ico whatever the page links to.
+    path("favicon.ico", lambda request: redirect(static("favicon.svg"), permanent=True)),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded images: served by Django in development, and by a production-like
+# loopback server (`make check-site`) with DJANGO_SERVE_MEDIA=1. A real
+# deployment serves media from S3 or the web server instead.
+if (
+    settings.DEBUG or os.environ.get("DJANGO_SERVE_MEDIA") == "1"
+) and settings.MEDIA_URL.startswith("/"):
+    urlpatterns += [
+        re_path(
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]
 
 urlpatterns += [path("", include(wagtail_urls))]
