@@ -1,18 +1,22 @@
 from django.db import models
-from wagtail.admin.panels import FieldPanel
+from django.utils.functional import cached_property
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-from practice.models import SECTION_FEATURES, ClinicalReviewMixin
+from practice.models import SECTION_FEATURES, ClinicalReviewMixin, SEOMixin
+from practice.navigation import public
 
 
-class ConditionIndexPage(Page):
+class ConditionIndexPage(SEOMixin, Page):
     """The conditions the practice treats, A to Z."""
 
     intro = RichTextField(features=SECTION_FEATURES, blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
+    promote_panels = Page.promote_panels + SEOMixin.seo_panels
 
     parent_page_types = ["practice.HomePage"]
     subpage_types = ["conditions.ConditionPage"]
@@ -20,23 +24,68 @@ class ConditionIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["conditions"] = (
-            ConditionPage.objects.child_of(self).live().public().order_by("title")
+        context["conditions"] = public(
+            ConditionPage.objects.child_of(self)
+            .live()
+            .order_by("title")
+            .only("title", "summary", "url_path", "path", "depth"),
+            request,
         )
         return context
 
 
-class ConditionPage(ClinicalReviewMixin, Page):
+class ConditionPage(ClinicalReviewMixin, SEOMixin, Page):
+    """A condition, in the questions patients ask, with the treatments we offer for it.
+
+    The treatments are not chosen here: each procedure names the conditions
+    it treats (ProcedurePage.conditions) and this page reads them back.
+    """
+
     summary = models.TextField(
         blank=True, help_text="One sentence for listings and search results."
     )
     overview = RichTextField(features=SECTION_FEATURES)
+    symptoms = RichTextField(features=SECTION_FEATURES, blank=True)
+    causes = RichTextField(features=SECTION_FEATURES, blank=True)
+    diagnosis = RichTextField(features=SECTION_FEATURES, blank=True)
+    treatment = RichTextField(features=SECTION_FEATURES, blank=True)
+    see_a_doctor = RichTextField(
+        "see a doctor soon if",
+        features=SECTION_FEATURES,
+        blank=True,
+        help_text="Signs that need an appointment in the coming days.",
+    )
+    urgent_care = RichTextField(
+        "get urgent care today if",
+        features=SECTION_FEATURES,
+        blank=True,
+        help_text="Signs that need to be seen today (urgent care or same-day visit).",
+    )
+    call_911 = RichTextField(
+        "call 911 if",
+        features=SECTION_FEATURES,
+        blank=True,
+        help_text="Emergency signs.",
+    )
+    related_conditions = ParentalManyToManyField(
+        "conditions.ConditionPage", blank=True, symmetrical=False, related_name="+"
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         FieldPanel("overview"),
+        FieldPanel("symptoms"),
+        FieldPanel("causes"),
+        FieldPanel("diagnosis"),
+        FieldPanel("treatment"),
+        MultiFieldPanel(
+            [FieldPanel("see_a_doctor"), FieldPanel("urgent_care"), FieldPanel("call_911")],
+            heading="When to get help",
+        ),
+        FieldPanel("related_conditions"),
         *ClinicalReviewMixin.review_panels,
     ]
+    promote_panels = Page.promote_panels + SEOMixin.seo_panels
 
     parent_page_types = ["conditions.ConditionIndexPage"]
     subpage_types = []
@@ -44,4 +93,60 @@ class ConditionPage(ClinicalReviewMixin, Page):
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
         index.SearchField("overview"),
+        index.SearchField("symptoms"),
+        index.SearchField("causes"),
+        index.SearchField("diagnosis"),
+        index.SearchField("treatment"),
+        index.SearchField("see_a_doctor"),
+        index.SearchField("urgent_care"),
+        index.SearchField("call_911"),
     ]
+
+    @cached_property
+    def sections(self):
+        """The page's sections in reading order, each under its question; empty ones left out."""
+        title = self.title
+        sections = [
+            ("overview", f"What is {title}?", self.overview),
+            ("symptoms", f"What are the symptoms of {title}?", self.symptoms),
+            ("causes", f"What causes {title}?", self.causes),
+            ("diagnosis", f"How is {title} diagnosed?", self.diagnosis),
+            ("treatment", f"How is {title} treated?", self.treatment),
+        ]
+        return [
+            {"id": anchor, "heading": heading, "body": body}
+            for anchor, heading, body in sections
+            if body
+        ]
+
+    @cached_property
+    def care_levels(self):
+        """The "when to get help" panel, least to most urgent, in the NHS care-card manner."""
+        levels = [
+            ("see-a-doctor", "See a doctor soon if:", self.see_a_doctor),
+            ("urgent-care", "Get urgent care today if:", self.urgent_care),
+            ("call-911", "Call 911 now if:", self.call_911),
+        ]
+        return [
+            {"id": key, "heading": heading, "body": body} for key, heading, body in levels if body
+        ]
+
+    def treatments(self, request=None):
+        """The live procedures that name this condition, A to Z."""
+        return public(
+            self.procedures.live()
+            .order_by("title")
+            .only("title", "summary", "kind", "url_path", "path", "depth"),
+            request,
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["treatments"] = list(self.treatments(request))
+        context["related"] = public(
+            self.related_conditions.live()
+            .order_by("title")
+            .only("title", "url_path", "path", "depth"),
+            request,
+        )
+        return context

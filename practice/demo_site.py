@@ -6,21 +6,28 @@ revisions, as an editor would publish them.
 """
 
 import datetime
+import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.apps import apps
+from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils.html import escape
+from PIL import Image as PILImage
+from PIL import ImageDraw
+from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from practice.models import (
-    FooterConditionLink,
-    FooterServiceLink,
+    FooterLink,
+    HomeFeaturedCondition,
+    HomeFeaturedService,
     HomePage,
     LocationIndexPage,
     LocationPage,
+    OpeningHours,
     PracticeSettings,
     StandardPage,
     TeamIndexPage,
@@ -37,6 +44,40 @@ FOOTER_SERVICES = [
     "spinal-injections",
     "trigger-point-injections",
 ]
+HOME_CONDITIONS = ["headache", "low-back-pain", "neck-pain", "occipital-neuralgia"]
+HOME_SERVICES = ["botox-for-chronic-migraine", "nerve-blocks", "epidural-steroid-injection"]
+# Placeholder colours: dark enough for white initials at AA contrast.
+PORTRAIT_COLOURS = ["#0b5563", "#6b3fa0", "#8a4b08", "#2f5d1e"]
+
+
+def placeholder_image(title, text, size, colour):
+    """An image drawn with Pillow (no downloads), found by title so it is made only once."""
+    Image = get_image_model()
+    existing = Image.objects.filter(title=title).first()
+    if existing is not None:
+        return existing
+    picture = PILImage.new("RGB", size, colour)
+    draw = ImageDraw.Draw(picture)
+    font_size = size[1] // 4
+    try:
+        from PIL import ImageFont
+
+        font = ImageFont.load_default(size=font_size)
+    except (TypeError, OSError):  # Pillow without FreeType: the small bitmap font
+        font = None
+    box = draw.textbbox((0, 0), text, font=font)
+    position = ((size[0] - (box[2] - box[0])) / 2, (size[1] - (box[3] - box[1])) / 2)
+    draw.text(position, text, fill="#ffffff", font=font)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="JPEG", quality=85)
+    slug = "".join(ch if ch.isalnum() else "-" for ch in title.lower())
+    return Image.objects.create(
+        title=title, file=ImageFile(buffer, name=f"{slug}.jpg"), description=""
+    )
+
+
+def initials(name):
+    return "".join(part[0] for part in name.split()[:2]).upper()
 
 
 def read(name):
@@ -90,7 +131,9 @@ class DemoLoader:
         about = self.standard_page(home, "about", site_data["standard_pages"]["about"])
         team = {}
         physician_data, *staff_data = site_data["team"]
-        team[physician_data["slug"]] = self.team_member(about, physician_data, show_in_menus=True)
+        team[physician_data["slug"]] = self.team_member(
+            about, physician_data, show_in_menus=True, is_physician=True
+        )
         team_index = self.child(
             about,
             TeamIndexPage,
@@ -99,8 +142,8 @@ class DemoLoader:
             show_in_menus=True,
             intro="<p>The people who will look after you, from your first call to your follow-up.</p>",
         )
-        for member in staff_data:
-            team[member["slug"]] = self.team_member(team_index, member)
+        for number, member in enumerate(staff_data, start=1):
+            team[member["slug"]] = self.team_member(team_index, member, colour_index=number)
         for slug in ("media", "research"):
             self.standard_page(about, slug, site_data["standard_pages"][slug])
         physician = team[physician_data["slug"]]
@@ -109,10 +152,12 @@ class DemoLoader:
             home.save_revision().publish()
 
         conditions = self.conditions(home, physician)
-        procedures = self.procedures(home, physician)
-        self.locations(home, site_data)
+        procedures = self.procedures(home, physician, conditions)
+        locations = self.locations(home, site_data)
+        self.link_new_pages(conditions, procedures, locations)
         self.request_page(home, site_data["request_appointment"])
         self.footer_links(home, conditions, procedures)
+        self.home_features(home, conditions, procedures)
         return self
 
     def home(self, site_data):
@@ -180,7 +225,15 @@ class DemoLoader:
             **extra,
         )
 
-    def team_member(self, parent, data, show_in_menus=False):
+    def team_member(self, parent, data, show_in_menus=False, colour_index=0, is_physician=False):
+        if parent.get_children().filter(slug=data["slug"]).exists():
+            return self.child(parent, TeamMemberPage, data["slug"])
+        photo = placeholder_image(
+            f"Portrait placeholder: {data['name']}",
+            initials(data["name"]),
+            (480, 600),
+            PORTRAIT_COLOURS[colour_index % len(PORTRAIT_COLOURS)],
+        )
         return self.child(
             parent,
             TeamMemberPage,
@@ -189,7 +242,14 @@ class DemoLoader:
             name=data["name"],
             credentials=data.get("credentials", ""),
             role=data.get("role", ""),
+            is_physician=is_physician,
+            photo=photo,
+            specialties="\n".join(data.get("specialties", [])),
+            board_certifications="\n".join(data.get("board_certifications", [])),
+            education="\n".join(data.get("education", [])),
+            languages="\n".join(data.get("languages", [])),
             bio=paragraphs(data.get("bio", [])),
+            search_description=data["bio"][0].split(". ")[0] + ".",
             show_in_menus=show_in_menus,
         )
 
@@ -216,6 +276,13 @@ class DemoLoader:
                 summary=data["summary"],
                 search_description=data["summary"],
                 overview=paragraphs(data["overview"]),
+                symptoms=bullets(data["symptoms"]),
+                causes=bullets(data["causes"]),
+                diagnosis=bullets(data["diagnosis"]),
+                treatment=bullets(data["treatment"]),
+                see_a_doctor=bullets(data["when_to_get_help"].get("see_a_doctor", [])),
+                urgent_care=bullets(data["when_to_get_help"].get("urgent_care", [])),
+                call_911=bullets(data["when_to_get_help"].get("call_911", [])),
                 show_in_menus=True,
                 author=physician,
                 reviewer=physician,
@@ -223,7 +290,7 @@ class DemoLoader:
             )
         return pages
 
-    def procedures(self, home, physician):
+    def procedures(self, home, physician, conditions):
         ProcedureIndexPage = apps.get_model("procedures", "ProcedureIndexPage")
         ProcedurePage = apps.get_model("procedures", "ProcedurePage")
         index = self.child(
@@ -255,6 +322,7 @@ class DemoLoader:
                 common_risks=bullets(data["common_risks"]),
                 serious_risks=bullets(data["serious_risks"]),
                 related_tests=bullets(data["related_tests"]),
+                conditions=[conditions[slug] for slug in data["conditions"]],
                 show_in_menus=True,
                 author=physician,
                 reviewer=physician,
@@ -272,23 +340,80 @@ class DemoLoader:
             search_description="Our clinics in Stamford, CT and Brooklyn, NY, and virtual visits.",
             intro="<p>See us in Connecticut, in Brooklyn, or from home by video.</p>",
         )
+        pages = {}
         for data in site_data["locations"]:
-            body = paragraphs(
-                [data[key] for key in ("directions", "parking", "transit") if data.get(key)]
-            ) + bullets(data.get("video_instructions", []))
-            self.child(
-                index,
-                LocationPage,
-                data["slug"],
-                title=data["title"],
-                summary=data.get("summary", ""),
-                search_description=data.get("summary", ""),
-                phone=data.get("phone", ""),
-                body=body,
-                show_in_menus=True,
-            )
+            pages[data["slug"]] = self.location(index, data)
         self.standard_page(index, "plan-your-visit", site_data["standard_pages"]["plan-your-visit"])
-        return index
+        return pages
+
+    def location(self, index, data):
+        if index.get_children().filter(slug=data["slug"]).exists():
+            return self.child(index, LocationPage, data["slug"])
+        photo = None
+        if data.get("street"):
+            photo = placeholder_image(
+                f"Clinic photo placeholder: {data['title']}", data["city"], (960, 540), "#073b45"
+            )
+        hours = [
+            OpeningHours(
+                weekday=row["weekday"],
+                opens=datetime.time.fromisoformat(row["opens"]),
+                closes=datetime.time.fromisoformat(row["closes"]),
+            )
+            for row in data.get("hours", [])
+        ]
+        return self.child(
+            index,
+            LocationPage,
+            data["slug"],
+            title=data["title"],
+            summary=data.get("summary", ""),
+            search_description=data.get("summary", ""),
+            street=data.get("street", ""),
+            city=data.get("city", ""),
+            state=data.get("state", ""),
+            postal_code=data.get("postal_code", ""),
+            phone=data.get("phone", ""),
+            fax=data.get("fax", ""),
+            email=data.get("email", ""),
+            hours_note=data.get("hours_note", ""),
+            photo=photo,
+            directions=paragraphs([data["directions"]]) if data.get("directions") else "",
+            parking=paragraphs([data["parking"]]) if data.get("parking") else "",
+            transit=paragraphs([data["transit"]]) if data.get("transit") else "",
+            video_instructions=bullets(data.get("video_instructions", [])),
+            opening_hours=hours,
+            show_in_menus=True,
+        )
+
+    def link_new_pages(self, conditions, procedures, locations):
+        """Relations to pages created later in the run, set on pages created in this run.
+
+        Related conditions need every condition; a procedure's locations need
+        the location pages, which come after procedures in the tree.
+        """
+        related = {data["slug"]: data["related"] for data in read("conditions.json")}
+        for slug, page in conditions.items():
+            if page in self.created:
+                page.related_conditions = [conditions[other] for other in related[slug]]
+                page.save_revision().publish()
+        offered = {data["slug"]: data["locations"] for data in read("procedures.json")}
+        for slug, page in procedures.items():
+            if page in self.created:
+                page.locations = [locations[other] for other in offered[slug]]
+                page.save_revision().publish()
+
+    def home_features(self, home, conditions, procedures):
+        """The home page's featured lists, published as an editor would, if still empty."""
+        if home.featured_conditions.exists() or home.featured_services.exists():
+            return
+        home.featured_conditions = [
+            HomeFeaturedCondition(page=conditions[slug]) for slug in HOME_CONDITIONS
+        ]
+        home.featured_services = [
+            HomeFeaturedService(page=procedures[slug]) for slug in HOME_SERVICES
+        ]
+        home.save_revision().publish()
 
     def request_page(self, home, data):
         AppointmentRequestPage = apps.get_model("appointments", "AppointmentRequestPage")
@@ -299,21 +424,20 @@ class DemoLoader:
             title=data["title"],
             show_in_menus=True,
             search_description=data["intro"],
-            intro=paragraphs([data["intro"], data["emergency_notice"]]),
+            intro=paragraphs([data["intro"]]),
+            emergency_notice=data["emergency_notice"],
+            privacy_notice=paragraphs([data["privacy_notice"]]),
+            thank_you=paragraphs([data["thank_you"]]),
         )
 
     def footer_links(self, home, conditions, procedures):
         settings = PracticeSettings.objects.get(site__root_page=home)
-        if not settings.footer_conditions.exists():
-            for order, slug in enumerate(FOOTER_CONDITIONS):
-                FooterConditionLink.objects.create(
-                    setting=settings, page=conditions[slug], sort_order=order
-                )
-        if not settings.footer_services.exists():
-            for order, slug in enumerate(FOOTER_SERVICES):
-                FooterServiceLink.objects.create(
-                    setting=settings, page=procedures[slug], sort_order=order
-                )
+        if settings.footer_links.exists():
+            return
+        links = [(FooterLink.Column.CONDITIONS, conditions[slug]) for slug in FOOTER_CONDITIONS]
+        links += [(FooterLink.Column.SERVICES, procedures[slug]) for slug in FOOTER_SERVICES]
+        for order, (column, page) in enumerate(links):
+            FooterLink.objects.create(setting=settings, column=column, page=page, sort_order=order)
 
 
 def load_demo_site():

@@ -1,13 +1,14 @@
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
+from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-from practice.models import SECTION_FEATURES, ClinicalReviewMixin
+from practice.models import SECTION_FEATURES, ClinicalReviewMixin, SEOMixin
 from practice.navigation import public
 
 DEFAULT_RISKS_INTRO = "Most side effects are mild and go away on their own. They may include:"
@@ -47,12 +48,13 @@ class ProcedurePageForm(WagtailAdminPageForm):
         return cleaned_data
 
 
-class ProcedureIndexPage(Page):
+class ProcedureIndexPage(SEOMixin, Page):
     """The list of procedures ("Services" in the menu)."""
 
     intro = RichTextField(features=SECTION_FEATURES, blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
+    promote_panels = Page.promote_panels + SEOMixin.seo_panels
 
     parent_page_types = ["practice.HomePage"]
     subpage_types = ["procedures.ProcedurePage"]
@@ -69,7 +71,7 @@ class ProcedureIndexPage(Page):
         return context
 
 
-class ProcedurePage(ClinicalReviewMixin, Page):
+class ProcedurePage(ClinicalReviewMixin, SEOMixin, Page):
     """A procedure, in the sections patients ask about, each under its own question."""
 
     class Kind(models.TextChoices):
@@ -102,6 +104,21 @@ class ProcedurePage(ClinicalReviewMixin, Page):
         help_text=f"Shown after “{SERIOUS_RISKS_INTRO}”",
     )
     related_tests = RichTextField("related tests", features=SECTION_FEATURES, blank=True)
+    # The one place both relations are kept: condition and location pages
+    # read them back (`condition.procedures`, `location.procedures`).
+    conditions = ParentalManyToManyField(
+        "conditions.ConditionPage",
+        blank=True,
+        related_name="procedures",
+        help_text="Conditions this procedure treats or helps diagnose. "
+        "The condition pages list it under “Treatments we offer”.",
+    )
+    locations = ParentalManyToManyField(
+        "practice.LocationPage",
+        blank=True,
+        related_name="procedures",
+        help_text="Where this procedure is offered. The location pages list it.",
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -117,8 +134,12 @@ class ProcedurePage(ClinicalReviewMixin, Page):
             heading="Risks",
         ),
         FieldPanel("related_tests"),
+        FieldPanel("conditions"),
+        FieldPanel("locations"),
         *ClinicalReviewMixin.review_panels,
     ]
+    promote_panels = Page.promote_panels + SEOMixin.seo_panels
+    social_image_fallback = "hero_image"
     base_form_class = ProcedurePageForm
 
     parent_page_types = ["procedures.ProcedureIndexPage"]
@@ -183,6 +204,14 @@ class ProcedurePage(ClinicalReviewMixin, Page):
             .live()
             .order_by("title")
             .only("title", "url_path", "path", "depth"),
+            request,
+        )
+        context["conditions_treated"] = public(
+            self.conditions.live().order_by("title").only("title", "url_path", "path", "depth"),
+            request,
+        )
+        context["offered_at"] = public(
+            self.locations.live().order_by("path").only("title", "url_path", "path", "depth"),
             request,
         )
         return context

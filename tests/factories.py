@@ -4,16 +4,20 @@ import datetime
 
 import factory
 import wagtail_factories
+from django.utils import timezone
 from wagtail.models import Site
 
 from appointments.models import AppointmentRequestPage
 from conditions.models import ConditionIndexPage, ConditionPage
 from practice.models import (
-    FooterConditionLink,
-    FooterServiceLink,
+    FooterLink,
+    HomeFeaturedCondition,
+    HomeFeaturedService,
     HomePage,
     LocationIndexPage,
     LocationPage,
+    NewsletterSubscriber,
+    OpeningHours,
     PracticeSettings,
     StandardPage,
     TeamIndexPage,
@@ -70,10 +74,35 @@ class LocationIndexPageFactory(wagtail_factories.PageFactory):
 
 class LocationPageFactory(wagtail_factories.PageFactory):
     title = factory.Sequence(lambda n: f"Clinic {n}")
+    summary = "A clinic close to home."
+    street = factory.Sequence(lambda n: f"{n} Example Avenue")
+    city = "Stamford"
+    state = "CT"
+    postal_code = "06901"
     phone = "(203) 555-0100"
+    fax = "(203) 555-0101"
+    email = "clinic@example.test"
 
     class Meta:
         model = LocationPage
+
+
+class OpeningHoursFactory(factory.django.DjangoModelFactory):
+    location = factory.SubFactory(LocationPageFactory)
+    weekday = OpeningHours.Weekday.MONDAY
+    opens = datetime.time(9)
+    closes = datetime.time(17)
+
+    class Meta:
+        model = OpeningHours
+
+
+class NewsletterSubscriberFactory(factory.django.DjangoModelFactory):
+    email = factory.Sequence(lambda n: f"reader{n}@example.test")
+    consented_at = factory.LazyFunction(timezone.now)
+
+    class Meta:
+        model = NewsletterSubscriber
 
 
 class ConditionIndexPageFactory(wagtail_factories.PageFactory):
@@ -140,17 +169,80 @@ class PracticeSettingsFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("site",)
 
 
-class FooterConditionLinkFactory(factory.django.DjangoModelFactory):
+class FooterLinkFactory(factory.django.DjangoModelFactory):
     setting = factory.SubFactory(PracticeSettingsFactory)
+    column = "conditions"
     page = factory.SubFactory(ConditionPageFactory)
 
     class Meta:
-        model = FooterConditionLink
+        model = FooterLink
 
 
-class FooterServiceLinkFactory(factory.django.DjangoModelFactory):
-    setting = factory.SubFactory(PracticeSettingsFactory)
+# Appointment requests (appended here so the imports above stay untouched).
+from django.utils import timezone  # noqa: E402
+
+from appointments.models import (  # noqa: E402
+    AppointmentRequest,
+    AppointmentSettings,
+    Note,
+    StatusChange,
+)
+
+
+class AppointmentRequestFactory(factory.django.DjangoModelFactory):
+    first_name = factory.Sequence(lambda n: f"Patient{n}")
+    last_name = "Example"
+    phone = "+12035550199"
+    email = factory.Sequence(lambda n: f"patient{n}@example.test")
+    preferred_contact = AppointmentRequest.ContactMethod.PHONE
+    patient_status = AppointmentRequest.PatientStatus.NEW
+    location = None
+    location_name = "Stamford clinic"
+    preferred_times = AppointmentRequest.PreferredTimes.ANY
+    consented_at = factory.LazyFunction(timezone.now)
+
+    class Meta:
+        model = AppointmentRequest
+
+
+class AppointmentSettingsFactory(factory.django.DjangoModelFactory):
+    site = factory.LazyFunction(lambda: Site.objects.get(is_default_site=True))
+    notification_emails = "frontdesk@example.test"
+    call_back_business_days = 1
+
+    class Meta:
+        model = AppointmentSettings
+        django_get_or_create = ("site",)
+
+
+class StatusChangeFactory(factory.django.DjangoModelFactory):
+    request = factory.SubFactory(AppointmentRequestFactory)
+    from_status = AppointmentRequest.Status.NEW
+    to_status = AppointmentRequest.Status.CONTACTED
+
+    class Meta:
+        model = StatusChange
+
+
+class NoteFactory(factory.django.DjangoModelFactory):
+    request = factory.SubFactory(AppointmentRequestFactory)
+    text = "Left a voicemail."
+
+    class Meta:
+        model = Note
+
+
+class HomeFeaturedConditionFactory(factory.django.DjangoModelFactory):
+    home = factory.SubFactory(HomePageFactory)
+    page = factory.SubFactory(ConditionPageFactory)
+
+    class Meta:
+        model = HomeFeaturedCondition
+
+
+class HomeFeaturedServiceFactory(factory.django.DjangoModelFactory):
+    home = factory.SubFactory(HomePageFactory)
     page = factory.SubFactory(ProcedurePageFactory)
 
     class Meta:
-        model = FooterServiceLink
+        model = HomeFeaturedService
