@@ -6,6 +6,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from practice import structured_data as schema
 from practice.models import SECTION_FEATURES, ClinicalReviewMixin, SEOMixin
 from practice.navigation import public
 
@@ -132,17 +133,46 @@ class ConditionPage(ClinicalReviewMixin, SEOMixin, Page):
         ]
 
     def treatments(self, request=None):
-        """The live procedures that name this condition, A to Z."""
-        return public(
-            self.procedures.live()
-            .order_by("title")
-            .only("title", "summary", "kind", "url_path", "path", "depth"),
-            request,
-        )
+        """The live procedures that name this condition, A to Z (fetched once per page)."""
+        if not hasattr(self, "_treatments"):
+            self._treatments = list(
+                public(
+                    self.procedures.live()
+                    .order_by("title")
+                    .only("title", "summary", "kind", "url_path", "path", "depth"),
+                    request,
+                )
+            )
+        return self._treatments
+
+    def structured_data(self, request, root_url, url):
+        node = {
+            "@type": "MedicalCondition",
+            "@id": f"{url}#condition",
+            "name": self.title,
+            "url": url,
+            "description": schema.text(self.overview),
+        }
+        symptoms = schema.items(self.symptoms)
+        if symptoms:
+            node["signOrSymptom"] = [{"@type": "MedicalSymptom", "name": s} for s in symptoms]
+        treatments = [
+            {
+                "@type": "MedicalTherapy",
+                "@id": f"{schema.absolute(p.get_url(request), root_url)}#procedure",
+                "name": p.title,
+                "url": schema.absolute(p.get_url(request), root_url),
+            }
+            for p in self.treatments(request)
+            if p.kind == "therapy"
+        ]
+        if treatments:
+            node["possibleTreatment"] = treatments
+        return node
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["treatments"] = list(self.treatments(request))
+        context["treatments"] = self.treatments(request)
         context["related"] = public(
             self.related_conditions.live()
             .order_by("title")

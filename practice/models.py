@@ -18,6 +18,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from practice import structured_data as schema
 from practice.navigation import public
 
 # Rich text for clinical sections: short paragraphs and lists, nothing that
@@ -182,6 +183,22 @@ class HomePage(SEOMixin, Page):  # noqa: DJ008 (Page's __str__ is the title)
         )
         return context
 
+    def structured_data(self, request, root_url, url):
+        practice = PracticeSettings.for_request(request)
+        node = {
+            "@type": "MedicalOrganization",
+            "@id": f"{url}#organization",
+            "name": practice.practice_name,
+            "url": url,
+        }
+        if practice.phone:
+            node["telephone"] = practice.phone
+        if practice.email:
+            node["email"] = practice.email
+        if practice.social_links:
+            node["sameAs"] = [link for _, link in practice.social_links]
+        return node
+
     def featured_pages(self, relation):
         """The live pages editors chose for a home page list, in their order, in one query.
 
@@ -304,12 +321,34 @@ class TeamMemberPage(SEOMixin, Page):
 
     social_image_fallback = "photo"
 
+    schema_page_type = "ProfilePage"
+
     def __str__(self):
         return self.display_name
 
     @property
     def summary(self):
         return self.role
+
+    def structured_data(self, request, root_url, url):
+        node = {
+            **schema.person(self, root_url),
+            "@id": f"{url}#person",
+            "url": url,
+            "description": schema.text(self.bio)[:300],
+        }
+        if self.role and not self.is_physician:  # a Physician is a business: no job title
+            node["jobTitle"] = self.role
+        if lines(self.specialties):
+            node["knowsAbout"] = lines(self.specialties)
+        if lines(self.languages):
+            node["knowsLanguage"] = lines(self.languages)
+        if lines(self.board_certifications):
+            node["hasCredential"] = [
+                {"@type": "EducationalOccupationalCredential", "name": name}
+                for name in lines(self.board_certifications)
+            ]
+        return node
 
     @property
     def qualifications(self):
@@ -470,6 +509,44 @@ class LocationPage(SEOMixin, Page):  # noqa: DJ008 (Page's __str__ is the title)
             {"day": label, "weekday": day, "times": sorted(by_day[day], key=lambda r: r.opens)}
             for day, label in OpeningHours.Weekday.choices
         ]
+
+    def structured_data(self, request, root_url, url):
+        node = {
+            "@type": "MedicalClinic",
+            "@id": f"{url}#clinic",
+            "name": self.title,
+            "url": url,
+        }
+        if self.summary:
+            node["description"] = self.summary
+        for key, value in (
+            ("telephone", self.phone),
+            ("faxNumber", self.fax),
+            ("email", self.email),
+        ):
+            if value:
+                node[key] = value
+        if not self.is_virtual:
+            node["address"] = {
+                "@type": "PostalAddress",
+                "streetAddress": self.street,
+                "addressLocality": self.city,
+                "addressRegion": self.state,
+                "postalCode": self.postal_code,
+                "addressCountry": "US",
+            }
+            node["hasMap"] = self.map_url
+        node["openingHoursSpecification"] = [
+            {
+                "@type": "OpeningHoursSpecification",
+                "dayOfWeek": f"https://schema.org/{day['day']}",
+                "opens": period.opens.strftime("%H:%M"),
+                "closes": period.closes.strftime("%H:%M"),
+            }
+            for day in self.weekly_hours
+            for period in day["times"]
+        ]
+        return node
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -11,10 +11,17 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from practice import views
+
+handler500 = "practice.views.server_error"
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("search/", views.search, name="search"),
+    path("newsletter/", views.newsletter_signup, name="newsletter_signup"),
     # Browsers and crawlers ask for /favicon.ico whatever the page links to.
     path("favicon.ico", lambda request: redirect(static("favicon.svg"), permanent=True)),
 ]

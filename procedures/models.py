@@ -8,6 +8,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from practice import structured_data as schema
 from practice.models import SECTION_FEATURES, ClinicalReviewMixin, SEOMixin
 from practice.navigation import public
 
@@ -196,6 +197,32 @@ class ProcedurePage(ClinicalReviewMixin, SEOMixin, Page):
     @property
     def serious_risks_intro(self):
         return SERIOUS_RISKS_INTRO
+
+    @property
+    def schema_type(self):
+        return "DiagnosticProcedure" if self.kind == self.Kind.DIAGNOSTIC else "MedicalTherapy"
+
+    def structured_data(self, request, root_url, url):
+        """MedicalTherapy for treatments; DiagnosticProcedure (no risk properties) otherwise."""
+        node = {
+            "@type": self.schema_type,
+            "@id": f"{url}#procedure",
+            "name": self.title,
+            "url": url,
+            "description": schema.text(self.overview),
+            "preparation": schema.text(self.preparation),
+            "howPerformed": schema.text(self.during),
+            "followup": schema.text(self.follow_up),
+        }
+        if self.schema_type == "MedicalTherapy":
+            for key, html in (
+                ("adverseOutcome", self.common_risks),
+                ("seriousAdverseOutcome", self.serious_risks),
+            ):
+                outcomes = schema.items(html)
+                if outcomes:
+                    node[key] = [{"@type": "MedicalEntity", "name": name} for name in outcomes]
+        return {key: value for key, value in node.items() if value}
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -1,9 +1,32 @@
 from django import template
+from django.templatetags.static import static
 from wagtail.models import Site
 
 from practice import navigation
+from practice import structured_data as schema
 
 register = template.Library()
+
+# The Open Graph picture: 1200x630 is what link previews expect.
+SOCIAL_IMAGE_SPEC = "fill-1200x630"
+DEFAULT_SOCIAL_IMAGE = "img/social-default.png"
+
+
+def _crumbs(context):
+    """The page's breadcrumb trail, computed once per request for the trail and the JSON-LD."""
+    request = context.get("request")
+    page = context.get("page")
+    cache = getattr(request, "_practice_crumbs", None) if request else None
+    if cache is not None and cache[0] == getattr(page, "pk", None):
+        return cache[1]
+    site = Site.find_for_request(request) if request else None
+    if site is not None and page is not None and page.pk == site.root_page_id:
+        crumbs = [{"title": "Home", "url": page.get_url(request)}]  # the home page: no query
+    else:
+        crumbs = navigation.breadcrumbs(page, site, request)
+    if request is not None:
+        request._practice_crumbs = (getattr(page, "pk", None), crumbs)
+    return crumbs
 
 
 @register.inclusion_tag("components/main_menu.html", takes_context=True)
@@ -16,7 +39,27 @@ def main_menu(context):
 
 @register.inclusion_tag("components/breadcrumb.html", takes_context=True)
 def breadcrumb(context):
-    request = context.get("request")
+    return {"crumbs": _crumbs(context)}
+
+
+@register.simple_tag(takes_context=True)
+def structured_data(context):
+    """The page's JSON-LD graph, for its one <script type="application/ld+json">."""
     page = context.get("page")
-    site = Site.find_for_request(request) if request else None
-    return {"crumbs": navigation.breadcrumbs(page, site, request)}
+    if page is None or not hasattr(page, "get_url_parts"):
+        return ""
+    return schema.script(schema.page_graph(page, context.get("request"), _crumbs(context)))
+
+
+@register.simple_tag(takes_context=True)
+def social_image_url(context, page):
+    """Absolute URL of the picture link previews show for `page`."""
+    request = context.get("request")
+    image = page.get_social_image() if hasattr(page, "get_social_image") else None
+    url = image.get_rendition(SOCIAL_IMAGE_SPEC).url if image else static(DEFAULT_SOCIAL_IMAGE)
+    if url.startswith(("http://", "https://")):
+        return url
+    parts = page.get_url_parts(request) if hasattr(page, "get_url_parts") else None
+    if parts:
+        return parts[1].rstrip("/") + url
+    return request.build_absolute_uri(url) if request else url

@@ -1,0 +1,114 @@
+"""schema.org JSON-LD built from the pages' own fields; editors never type any of it.
+
+Each page type that describes a thing (a procedure, a condition, a clinic, a
+person) has a `structured_data(request, root_url)` method returning its node;
+`page_graph` adds the web page around it (MedicalWebPage with the review
+dates on clinical pages) and the breadcrumb trail, as one graph for the
+page's one script tag. No FAQ or HowTo markup: search engines dropped it.
+"""
+
+import json
+import re
+
+from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
+
+CONTEXT = "https://schema.org"
+
+
+def text(html):
+    """Rich text as plain text on one line."""
+    return " ".join(strip_tags(re.sub(r"<(/p|/li|br\s*/?)>", r" \g<0>", html or "")).split())
+
+
+def items(html):
+    """The list items of rich text (or its paragraphs when it has no list), as plain text."""
+    parts = re.findall(r"<li[^>]*>(.*?)</li>", html or "", re.S) or re.findall(
+        r"<p[^>]*>(.*?)</p>", html or "", re.S
+    )
+    return [t for t in (text(part) for part in parts) if t]
+
+
+def absolute(url, root_url):
+    if not url or url.startswith(("http://", "https://")):
+        return url
+    return root_url.rstrip("/") + url
+
+
+def person(member, root_url):
+    """A team member as a reference from another node (author, reviewer)."""
+    url = absolute(member.url, root_url) if member.live else None
+    node = {
+        "@type": "Physician" if member.is_physician else "Person",
+        "name": member.display_name,
+    }
+    if url:
+        node["@id"] = f"{url}#person"
+        node["url"] = url
+    return node
+
+
+def breadcrumb_list(crumbs, url, root_url):
+    return {
+        "@type": "BreadcrumbList",
+        "@id": f"{url}#breadcrumb",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": crumb["title"],
+                "item": absolute(crumb["url"], root_url),
+            }
+            for position, crumb in enumerate(crumbs, start=1)
+        ],
+    }
+
+
+def page_graph(page, request, crumbs):
+    """The JSON-LD graph of one page: the thing it is about, the web page, the breadcrumb."""
+    _, root_url, path = page.get_url_parts(request) or (None, "", "")
+    url = absolute(path, root_url)
+    nodes = []
+    about = None
+    builder = getattr(page, "structured_data", None)
+    if builder is not None:
+        about = builder(request, root_url, url)
+        if about:
+            nodes.append(about)
+    clinical = hasattr(page, "last_reviewed")
+    web_page = {
+        "@type": "MedicalWebPage" if clinical else page_type_for(page),
+        "@id": url,
+        "url": url,
+        "name": page.seo_title or page.title,
+    }
+    description = getattr(page, "meta_description", "") or page.search_description
+    if description:
+        web_page["description"] = description
+    if about and about.get("@id"):
+        web_page["mainEntity" if not clinical else "about"] = {"@id": about["@id"]}
+    if clinical:
+        if page.last_reviewed:
+            web_page["lastReviewed"] = page.last_reviewed.isoformat()
+        reviewer = page.byline["reviewer"]
+        if reviewer is not None:
+            web_page["reviewedBy"] = person(reviewer, root_url)
+    if page.last_published_at:
+        web_page["dateModified"] = page.last_published_at.date().isoformat()
+    if len(crumbs) > 1:
+        web_page["breadcrumb"] = {"@id": f"{url}#breadcrumb"}
+        nodes.append(breadcrumb_list(crumbs, url, root_url))
+    nodes.insert(0, web_page)
+    return {"@context": CONTEXT, "@graph": nodes}
+
+
+def page_type_for(page):
+    return getattr(page, "schema_page_type", "WebPage")
+
+
+def script(graph):
+    """The graph as the body of a <script type="application/ld+json"> tag, safe in HTML."""
+    data = json.dumps(graph, ensure_ascii=False, separators=(",", ":"))
+    # "</script>" or "<!--" inside a string must not end the script element.
+    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return mark_safe(data)  # noqa: S308 - escaped above for a script element
