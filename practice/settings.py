@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
@@ -64,6 +65,8 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -234,3 +237,26 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "txt"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_COMMENTS_ENABLED = True
+
+# Background tasks (django-tasks): run at once in development and tests; in
+# production (or TASKS_BACKEND=database) stored in the database and run by a
+# worker process: `python manage.py db_worker`.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate" if DEBUG or TESTING else "database")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if TASKS_BACKEND == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend"
+    }
+}
+
+# Appointment requests
+# Posts per client per hour (0 turns the limit off, e.g. for the benchmark).
+APPOINTMENT_RATE_LIMIT = int(os.environ.get("APPOINTMENT_RATE_LIMIT", "5"))
+# Quicker than this from showing the form to posting it is a bot (0 = off).
+APPOINTMENT_MIN_FILL_SECONDS = float(os.environ.get("APPOINTMENT_MIN_FILL_SECONDS", "3"))
+# Only behind a proxy that sets X-Forwarded-For itself; otherwise clients could forge it.
+APPOINTMENT_TRUST_X_FORWARDED_FOR = env_bool("APPOINTMENT_TRUST_X_FORWARDED_FOR", default=False)
+APPOINTMENT_RETENTION_DAYS = int(os.environ.get("APPOINTMENT_RETENTION_DAYS", "365"))
+APPOINTMENT_SPAM_RETENTION_DAYS = int(os.environ.get("APPOINTMENT_SPAM_RETENTION_DAYS", "30"))
+APPOINTMENT_NOTIFY_RETRY_SECONDS = float(os.environ.get("APPOINTMENT_NOTIFY_RETRY_SECONDS", "2"))

@@ -1,0 +1,254 @@
+"""The patient's appointment request form.
+
+Plain Django form, rendered by the page without JavaScript. Spam checks (a
+honeypot and a signed start time) are read by the view, not by `is_valid()`:
+a post that trips them is still stored, as Spam, so a real patient is never
+lost.
+"""
+
+import time
+
+import phonenumbers
+from django import forms
+from django.apps import apps
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core import signing
+from wagtail.models import Page
+
+from appointments.models import REASON_PAGE_MODELS, AppointmentRequest
+from practice.models import LocationPage
+
+PHONE_REGION = "US"
+NOT_SURE = "not-sure"
+TIMER_SALT = "appointments.form-started"
+HONEYPOT_FIELD = "website"
+
+Request = AppointmentRequest
+
+
+def form_started_token(at=None):
+    """A signed "the form was shown at" value for the hidden timer field."""
+    return signing.dumps(at if at is not None else time.time(), salt=TIMER_SALT)
+
+
+def too_long(label, limit):
+    return f"{label} must be {limit} characters or fewer. Please shorten it."
+
+
+class AppointmentRequestForm(forms.Form):
+    first_name = forms.CharField(
+        max_length=100,
+        error_messages={
+            "required": "Enter your first name.",
+            "max_length": too_long("First name", 100),
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        max_length=100,
+        error_messages={
+            "required": "Enter your last name.",
+            "max_length": too_long("Last name", 100),
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    phone = forms.CharField(
+        label="Phone number",
+        max_length=30,
+        help_text="For example (203) 555-0142.",
+        error_messages={
+            "required": "Enter a phone number we can call you on.",
+            "max_length": too_long("Phone number", 30),
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+    email = forms.EmailField(
+        max_length=254,
+        error_messages={
+            "required": "Enter your email address.",
+            "invalid": "Enter an email address like name@example.com.",
+            "max_length": too_long("Email address", 254),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    preferred_contact = forms.ChoiceField(
+        label="How should we contact you?",
+        choices=Request.ContactMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how we should contact you."},
+    )
+    patient_status = forms.ChoiceField(
+        label="Have you been to our practice before?",
+        choices=Request.PatientStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Tell us whether you are a new or returning patient."},
+    )
+    location = forms.ModelChoiceField(
+        label="Preferred location",
+        queryset=LocationPage.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Choose a location.",
+            "invalid_choice": "Choose one of the locations listed.",
+        },
+    )
+    reason = forms.ChoiceField(
+        label="Reason for your visit",
+        help_text="Choose the procedure or condition, or “Not sure”.",
+        error_messages={
+            "required": "Choose a reason, or “Not sure”.",
+            "invalid_choice": "Choose one of the reasons listed.",
+        },
+    )
+    preferred_times = forms.ChoiceField(
+        label="When are you usually free?",
+        choices=Request.PreferredTimes.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose when you are usually free."},
+    )
+    insurance = forms.CharField(
+        label="Insurance (optional)",
+        max_length=100,
+        required=False,
+        help_text="The name of your insurance plan, if you have one.",
+        error_messages={"max_length": too_long("Insurance", 100)},
+    )
+    message = forms.CharField(
+        label="Anything else we should know? (optional)",
+        max_length=1000,
+        required=False,
+        help_text="Up to 1,000 characters. Please do not include your medical history; "
+        "we will go over it with you.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": too_long("Your message", 1000)},
+    )
+    consent = forms.BooleanField(
+        label="I agree to be contacted by the practice about this request.",
+        error_messages={"required": "Tick the box so that we may contact you."},
+    )
+    # Spam traps: hidden from people (and from assistive technology), filled in by bots.
+    website = forms.CharField(required=False, label="Leave this field empty")
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    radio_fields = ("preferred_contact", "patient_status", "location", "preferred_times")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = LocationPage.objects.live().public().order_by("path")
+        self.reason_pages = reason_pages()
+        self.fields["reason"].choices = reason_choices(self.reason_pages)
+        self.fields[HONEYPOT_FIELD].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        if not self.is_bound:
+            self.initial.setdefault("started", form_started_token())
+            self.initial.setdefault("reason", NOT_SURE)
+
+    def preselect(self, query):
+        """Fill the choices a patient's link carried: ?procedure=, ?condition=, ?location=."""
+        for key in ("procedure", "condition"):
+            slug = query.get(key)
+            for page in self.reason_pages:
+                if slug and page.slug == slug and page.kind == key:
+                    self.initial["reason"] = str(page.pk)
+        slug = query.get("location")
+        if slug:
+            location = self.fields["location"].queryset.filter(slug=slug).first()
+            if location:
+                self.initial["location"] = location.pk
+
+    def clean_first_name(self):
+        return self.cleaned_data["first_name"].strip()
+
+    def clean_last_name(self):
+        return self.cleaned_data["last_name"].strip()
+
+    def clean_phone(self):
+        """Any way a patient writes a US number, stored as +1XXXXXXXXXX."""
+        value = self.cleaned_data["phone"]
+        try:
+            number = phonenumbers.parse(value, PHONE_REGION)
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
+            raise forms.ValidationError(
+                "Enter a valid phone number, including the area code, like (203) 555-0142.",
+                code="invalid_phone",
+            )
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    def clean_reason(self):
+        value = self.cleaned_data["reason"]
+        if value == NOT_SURE:
+            return None
+        return next(page for page in self.reason_pages if str(page.pk) == value)
+
+    def spam_reasons(self):
+        """Why this post looks automated (empty for a person). Call after is_valid()."""
+        reasons = []
+        if self.cleaned_data.get(HONEYPOT_FIELD):
+            reasons.append("hidden field filled in")
+        min_seconds = getattr(settings, "APPOINTMENT_MIN_FILL_SECONDS", 3)
+        try:
+            started = float(signing.loads(self.cleaned_data.get("started") or "", salt=TIMER_SALT))
+        except (signing.BadSignature, TypeError, ValueError):
+            reasons.append("form timer missing or altered")
+        else:
+            if time.time() - started < min_seconds:
+                reasons.append(f"sent within {min_seconds:g} seconds of opening the form")
+        return reasons
+
+    def mark_fields_for_assistive_technology(self):
+        """Tie help text and errors to their fields with aria-describedby."""
+        for name, field in self.fields.items():
+            if name in (HONEYPOT_FIELD, "started"):
+                continue
+            described_by = []
+            if field.help_text:
+                described_by.append(f"{name}-help")
+            if name in self.errors:
+                described_by.append(f"{name}-error")
+                field.widget.attrs["aria-invalid"] = "true"
+            if described_by and name not in self.radio_fields:
+                field.widget.attrs["aria-describedby"] = " ".join(described_by)
+
+    def error_summary(self):
+        """(id to link to, message) for each field in error, in the order of the form."""
+        links = []
+        for name in self.fields:
+            for message in self.errors.get(name, []):
+                bound = self[name]
+                # A group of radios is reached through its first option.
+                anchor = f"{bound.auto_id}_0" if name in self.radio_fields else bound.auto_id
+                links.append((anchor, message))
+        return links
+
+
+def reason_pages():
+    """Live, public procedure and condition pages, tagged with which they are."""
+    pages = []
+    for label in REASON_PAGE_MODELS:
+        model = apps.get_model(label)
+        content_type = ContentType.objects.get_for_model(model)
+        kind = "procedure" if label.startswith("procedures") else "condition"
+        for page in (
+            Page.objects.live()
+            .public()
+            .filter(content_type=content_type)
+            .only("id", "title", "slug")
+            .order_by("title")
+        ):
+            page.kind = kind
+            pages.append(page)
+    return pages
+
+
+def reason_choices(pages):
+    procedures = [(str(p.pk), p.title) for p in pages if p.kind == "procedure"]
+    conditions = [(str(p.pk), p.title) for p in pages if p.kind == "condition"]
+    choices = [(NOT_SURE, "Not sure")]
+    if procedures:
+        choices.append(("Procedures", procedures))
+    if conditions:
+        choices.append(("Conditions", conditions))
+    return choices

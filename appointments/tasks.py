@@ -1,0 +1,107 @@
+"""Notifications about new requests, sent as background tasks after commit.
+
+In development and tests the tasks run at once (ImmediateBackend); in
+production they are stored by django-tasks-db and sent by `manage.py
+db_worker`. Each send is tried a few times with a growing pause. A failure
+is logged with the reference and the error's type only (an SMTP error can
+quote a recipient), and never touches the stored request.
+"""
+
+import logging
+import time
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import task
+from wagtail.models import Site
+
+from appointments.models import AppointmentRequest, AppointmentSettings
+from practice.models import PracticeSettings
+
+logger = logging.getLogger(__name__)
+
+ATTEMPTS = 3
+
+
+class NotificationFailed(Exception):
+    """Raised after the last attempt, so the task backend records a failure."""
+
+
+def send_with_retries(reference, what, send):
+    delay = getattr(settings, "APPOINTMENT_NOTIFY_RETRY_SECONDS", 2)
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            send()
+        except Exception as error:  # noqa: BLE001 - any backend error is retried
+            logger.warning(
+                "Sending %s for appointment request %s failed (attempt %d of %d): %s",
+                what,
+                reference,
+                attempt,
+                ATTEMPTS,
+                type(error).__name__,
+            )
+            if attempt < ATTEMPTS:
+                time.sleep(delay * 2 ** (attempt - 1))
+        else:
+            return True
+    logger.error("Gave up sending %s for appointment request %s", what, reference)
+    # `from None`: the original error (which may quote an address) stays out of the record.
+    raise NotificationFailed(f"{what} for {reference}") from None
+
+
+def admin_url(appointment):
+    path = reverse("appointment_requests:inspect", args=(appointment.pk,))
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+@task()
+def notify_front_desk(request_id, site_id):
+    """Tell the front desk a request arrived: reference, location, time, link. Nothing else."""
+    appointment = AppointmentRequest.objects.filter(pk=request_id).first()
+    if appointment is None:  # purged before the worker got to it
+        return 0
+    site = Site.objects.get(pk=site_id)
+    recipients = AppointmentSettings.for_site(site).notification_addresses
+    if not recipients:
+        return 0
+    context = {
+        "reference": appointment.reference,
+        "location": appointment.location_name,
+        "received": timezone.localtime(appointment.created_at),
+        "admin_url": admin_url(appointment),
+    }
+    subject = f"New appointment request {appointment.reference}"
+    body = render_to_string("appointments/email/front_desk.txt", context)
+    send_with_retries(
+        appointment.reference,
+        "the front desk notification",
+        lambda: send_mail(subject, body, None, recipients),
+    )
+    return len(recipients)
+
+
+@task()
+def confirm_to_patient(request_id, site_id):
+    """Tell the patient their request arrived: the reference and our phone. Nothing else."""
+    appointment = AppointmentRequest.objects.filter(pk=request_id).first()
+    if appointment is None:
+        return 0
+    site = Site.objects.get(pk=site_id)
+    practice = PracticeSettings.for_site(site)
+    context = {
+        "reference": appointment.reference,
+        "practice_name": practice.practice_name,
+        "phone": practice.phone,
+    }
+    subject = f"We received your appointment request ({appointment.reference})"
+    body = render_to_string("appointments/email/patient_confirmation.txt", context)
+    send_with_retries(
+        appointment.reference,
+        "the patient confirmation",
+        lambda: send_mail(subject, body, None, [appointment.email]),
+    )
+    return 1

@@ -1,0 +1,205 @@
+"""The patient's side: show the form, store a request, thank the patient.
+
+Nothing here logs or reports what the patient typed: the POST is marked
+sensitive for Django's error reports, and log lines carry the reference only.
+"""
+
+import hashlib
+import logging
+import time
+from functools import partial
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.views.decorators.debug import sensitive_variables
+from wagtail.models import Site
+
+from appointments import tasks
+from appointments.forms import AppointmentRequestForm
+from appointments.models import AppointmentRequest, AppointmentSettings
+
+logger = logging.getLogger(__name__)
+
+THANKS_SALT = "appointments.thanks"
+THANKS_MAX_AGE = 60 * 60 * 24  # a day: long enough to reload, too short to bookmark
+# A complete form is a few kilobytes; anything much larger is not a patient.
+MAX_BODY_BYTES = 32 * 1024
+RATE_WINDOW_SECONDS = 60 * 60
+
+
+def private(response):
+    """Never kept by a shared cache: the form has a CSRF token, the thanks a reference."""
+    add_never_cache_headers(response)
+    return response
+
+
+def client_address(request):
+    """The patient's address; X-Forwarded-For only behind a proxy we trust to set it."""
+    if getattr(settings, "APPOINTMENT_TRUST_X_FORWARDED_FOR", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        # Our proxy appends the address it saw: the last entry is the one it vouches for.
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-1]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def over_rate_limit(request):
+    """Count this post against its client; True once over the hourly limit.
+
+    The count lives in the shared cache (cache.add then cache.incr are atomic
+    in Redis), so every app node sees the same number. The key is a keyed
+    hash of the address: the cache never holds the address itself.
+    """
+    limit = getattr(settings, "APPOINTMENT_RATE_LIMIT", 5)
+    if not limit:
+        return False
+    window = int(time.time() // RATE_WINDOW_SECONDS)
+    digest = hashlib.sha256(
+        f"{settings.SECRET_KEY}:{client_address(request)}".encode()
+    ).hexdigest()[:32]
+    key = f"appointments:rate:{window}:{digest}"
+    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS + 60)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=RATE_WINDOW_SECONDS + 60)
+        count = 1
+    return count > limit
+
+
+def practice_context(page, request):
+    site = Site.find_for_request(request) or page.get_site()
+    return {"page": page, "self": page, "request": request, "site": site}
+
+
+@sensitive_variables()
+def request_form(page, request):
+    # Django's error reports would otherwise include the patient's POST.
+    request.sensitive_post_parameters = "__ALL__"
+    if request.method == "POST":
+        return private(handle_post(page, request))
+    if request.method not in ("GET", "HEAD"):
+        return private(HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"}))
+    form = AppointmentRequestForm()
+    form.preselect(request.GET)
+    return private(render_form(page, request, form))
+
+
+def render_form(page, request, form, status=200):
+    form.mark_fields_for_assistive_technology()
+    context = practice_context(page, request)
+    context["form"] = form
+    return TemplateResponse(
+        request, "appointments/appointment_request_page.html", context, status=status
+    )
+
+
+@sensitive_variables()
+def handle_post(page, request):
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_BODY_BYTES:
+        return HttpResponse("This request is too large.", status=413, content_type="text/plain")
+    form = AppointmentRequestForm(request.POST)
+    if not form.is_valid():
+        return render_form(page, request, form)
+    if over_rate_limit(request):
+        context = practice_context(page, request)
+        return TemplateResponse(request, "appointments/rate_limited.html", context, status=429)
+    site = Site.find_for_request(request) or page.get_site()
+    appointment = store_request(form, form.spam_reasons(), site)
+    thanks_path = page.reverse_subpage(
+        "thanks", args=(appointment.reference, thanks_code(appointment.reference))
+    )
+    return HttpResponseRedirect(page.url + thanks_path)
+
+
+@sensitive_variables()
+def store_request(form, spam_reasons, site):
+    """Save the request in one transaction; notify only once it is committed."""
+    data = form.cleaned_data
+    location = data["location"]
+    reason = data["reason"]
+    for _attempt in range(3):
+        appointment = AppointmentRequest(
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            phone=data["phone"],
+            email=data["email"],
+            preferred_contact=data["preferred_contact"],
+            patient_status=data["patient_status"],
+            location=location,
+            location_name=location.title,
+            reason=reason,
+            reason_name=reason.title if reason else "",
+            preferred_times=data["preferred_times"],
+            insurance=data["insurance"],
+            message=data["message"],
+            consented_at=timezone.now(),
+            status=AppointmentRequest.Status.SPAM
+            if spam_reasons
+            else AppointmentRequest.Status.NEW,
+            spam_reasons="; ".join(spam_reasons),
+        )
+        try:
+            with transaction.atomic():
+                appointment.save()
+                if not spam_reasons:
+                    transaction.on_commit(
+                        partial(enqueue_notifications, appointment.pk, site.pk), robust=True
+                    )
+        except IntegrityError:
+            # Two new requests drew the same reference at once: draw again.
+            continue
+        break
+    else:  # pragma: no cover - 31**8 references make this vanishingly rare
+        raise RuntimeError("Could not find an unused appointment reference")
+    if spam_reasons:
+        logger.info("Appointment request %s set aside as spam", appointment.reference)
+    return appointment
+
+
+def enqueue_notifications(request_id, site_id):
+    tasks.notify_front_desk.enqueue(request_id, site_id)
+    appointment_settings = AppointmentSettings.for_site(Site.objects.get(pk=site_id))
+    if appointment_settings.send_patient_confirmation:
+        tasks.confirm_to_patient.enqueue(request_id, site_id)
+
+
+def thanks_code(reference, now=None):
+    """A code that proves the thank-you link came from this site, recently.
+
+    Hex timestamp + keyed MAC, letters and digits only (Wagtail's page paths
+    allow nothing else). Without it a reference alone shows nothing.
+    """
+    stamp = f"{int(now or time.time()):08x}"
+    mac = salted_hmac(THANKS_SALT, f"{reference}:{stamp}").hexdigest()[:32]
+    return stamp + mac
+
+
+def thanks_code_is_valid(reference, code):
+    stamp, mac = code[:8], code[8:]
+    try:
+        issued = int(stamp, 16)
+    except ValueError:
+        return False
+    expected = salted_hmac(THANKS_SALT, f"{reference}:{stamp}").hexdigest()[:32]
+    return constant_time_compare(mac, expected) and 0 <= time.time() - issued <= THANKS_MAX_AGE
+
+
+def thanks(page, request, reference, code):
+    if not thanks_code_is_valid(reference, code):
+        raise Http404("No such request")
+    context = practice_context(page, request)
+    context["reference"] = reference
+    context["appointment_settings"] = AppointmentSettings.for_request(request)
+    return private(TemplateResponse(request, "appointments/thanks.html", context))

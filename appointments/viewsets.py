@@ -1,0 +1,359 @@
+"""The front desk's view of appointment requests in the Wagtail admin.
+
+Requests are listed, read and updated (status and notes) here; they are never
+created or deleted by hand: patients create them, the retention command
+deletes them. Every detail view, change and export is written to the audit log.
+"""
+
+import django_filters
+from django import forms
+from django.contrib.admin.utils import quote
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column, Table, TitleColumn
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.log_actions import log
+from wagtail.models import ModelLogEntry, Site
+
+from appointments.models import AppointmentRequest, AppointmentSettings, Note, StatusChange
+from practice.models import LocationPage
+
+Status = AppointmentRequest.Status
+
+# Anything the public typed could be a spreadsheet formula: neutralise it in CSV.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value):
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def call_back_days(request):
+    site = Site.find_for_request(request) or Site.objects.filter(is_default_site=True).first()
+    return AppointmentSettings.for_site(site).call_back_business_days if site else 1
+
+
+class AppointmentRequestFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(
+        choices=Status.choices,
+        empty_label="All but spam",
+        widget=forms.RadioSelect,
+    )
+    location = django_filters.ModelChoiceFilter(
+        queryset=LocationPage.objects.order_by("path"), empty_label="All locations"
+    )
+    patient_status = django_filters.ChoiceFilter(
+        label="New or returning",
+        choices=AppointmentRequest.PatientStatus.choices,
+        empty_label="All",
+        widget=forms.RadioSelect,
+    )
+    created_at = django_filters.DateFromToRangeFilter(
+        label="Received", widget=DateRangePickerWidget
+    )
+
+    class Meta:
+        model = AppointmentRequest
+        fields = ["status", "location", "patient_status", "created_at"]
+
+    def filter_queryset(self, queryset):
+        # Spam is set aside: it shows only when the front desk asks for it.
+        if not self.form.cleaned_data.get("status"):
+            queryset = queryset.exclude(status=Status.SPAM)
+        return super().filter_queryset(queryset)
+
+
+class OverdueColumn(Column):
+    cell_template_name = "appointments/admin/call_back_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        days = parent_context["view"].call_back_days
+        context["call_back_by"] = instance.call_back_by(days)
+        context["overdue"] = instance.is_overdue(days)
+        return context
+
+
+class AppointmentRequestIndexView(generic.IndexView):
+    default_ordering = "-created_at"
+
+    @cached_property
+    def call_back_days(self):
+        return call_back_days(self.request)
+
+    @cached_property
+    def columns(self):
+        return [
+            TitleColumn(
+                "reference",
+                label="Reference",
+                sort_key="reference",
+                get_url=lambda obj: reverse(self.inspect_url_name, args=(quote(obj.pk),)),
+            ),
+            Column("full_name", label="Name", sort_key="last_name"),
+            Column("created_at", label="Received", sort_key="created_at"),
+            Column("location_name", label="Location", sort_key="location_name"),
+            Column("get_patient_status_display", label="New or returning"),
+            Column("get_status_display", label="Status", sort_key="status"),
+            OverdueColumn("call_back", label="Call back by"),
+        ]
+
+    @cached_property
+    def table_class(self):
+        days = self.call_back_days
+
+        class AppointmentTable(Table):
+            def get_row_classname(self, instance):
+                return "appointment-overdue" if instance.is_overdue(days) else ""
+
+        return AppointmentTable
+
+    def search_queryset(self, queryset):
+        if not self.is_searching:
+            return queryset
+        query = self.search_query.strip()
+        condition = (
+            Q(reference__iexact=query)
+            | Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(email__icontains=query)
+        )
+        digits = "".join(ch for ch in query if ch.isdigit())
+        if len(digits) >= 3:
+            # Phones are stored as +1XXXXXXXXXX; staff type them any way.
+            condition |= Q(phone__contains=digits)
+        parts = query.split()
+        if len(parts) == 2:
+            condition |= Q(first_name__icontains=parts[0], last_name__icontains=parts[1])
+        return queryset.filter(condition)
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        rows = list(queryset)
+        content_type = ContentType.objects.get_for_model(AppointmentRequest)
+        now = timezone.now()
+        # One entry per exported request, so each request's history shows the export.
+        ModelLogEntry.objects.bulk_create(
+            ModelLogEntry(
+                content_type=content_type,
+                object_id=str(row.pk),
+                label=str(row),
+                action="appointments.export",
+                data={"format": spreadsheet_format, "rows": len(rows)},
+                timestamp=now,
+                user=self.request.user,
+            )
+            for row in rows
+        )
+        return super().as_spreadsheet(rows, spreadsheet_format)
+
+
+class AppointmentRequestInspectView(generic.InspectView):
+    template_name = "appointments/admin/inspect.html"
+
+    def get(self, request, *args, **kwargs):
+        log(self.object, "appointments.view", user=request.user)
+        return super().get(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return f"{self.object.reference}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        days = call_back_days(self.request)
+        context["call_back_by"] = self.object.call_back_by(days)
+        context["overdue"] = self.object.is_overdue(days)
+        context["status_changes"] = self.object.status_changes.select_related("changed_by")
+        context["notes"] = self.object.notes.select_related("author")
+        return context
+
+    def get_reason_display_value(self):
+        return self.object.reason_display
+
+    def get_location_display_value(self):
+        return self.object.location_name or "—"
+
+
+class AppointmentRequestUpdateForm(WagtailAdminModelForm):
+    note = forms.CharField(
+        label="Add a note",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Notes are kept with the request and cannot be edited later.",
+    )
+
+    class Meta:
+        model = AppointmentRequest
+        fields = ["status", "note"]
+
+
+class AppointmentRequestEditView(generic.EditView):
+    """Change the status and append a note; records who did it and when."""
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        self.original_status = obj.status
+        return obj
+
+    def get_page_subtitle(self):
+        return self.object.reference
+
+    def get_success_url(self):
+        return reverse("appointment_requests:inspect", args=(quote(self.object.pk),))
+
+    def get_success_message(self):
+        return f"Appointment request {self.object.reference} updated."
+
+    def save_instance(self):
+        appointment = self.form.instance
+        user = self.request.user
+        note_text = self.form.cleaned_data.get("note", "").strip()
+        now = timezone.now()
+        with transaction.atomic():
+            if appointment.status != self.original_status:
+                appointment.status_changed_at = now
+                appointment.save(update_fields=["status", "status_changed_at"])
+                StatusChange.objects.create(
+                    request=appointment,
+                    from_status=self.original_status,
+                    to_status=appointment.status,
+                    changed_by=user,
+                    changed_at=now,
+                )
+                log(
+                    appointment,
+                    "appointments.status_change",
+                    user=user,
+                    data={"from": self.original_status, "to": appointment.status},
+                )
+            if note_text:
+                Note.objects.create(request=appointment, author=user, text=note_text)
+                # The note's text stays out of the audit log: it may hold health details.
+                log(appointment, "appointments.note", user=user)
+        return appointment
+
+
+class AppointmentRequestViewSet(ModelViewSet):
+    model = AppointmentRequest
+    name = "appointment_requests"
+    url_prefix = "appointment-requests"
+    icon = "date"
+    menu_label = "Appointment requests"
+    menu_order = 150
+    add_to_admin_menu = True
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    index_view_class = AppointmentRequestIndexView
+    inspect_view_class = AppointmentRequestInspectView
+    edit_view_class = AppointmentRequestEditView
+    filterset_class = AppointmentRequestFilterSet
+    search_fields = ["reference", "first_name", "last_name", "email", "phone"]
+    search_backend_name = None  # Django ORM: patient details never go into a search index
+    list_per_page = 50
+    ordering = "-created_at"
+    export_filename = "appointment-requests"
+    list_export = [
+        "reference",
+        "created_at",
+        "get_status_display",
+        "first_name",
+        "last_name",
+        "phone",
+        "email",
+        "get_preferred_contact_display",
+        "get_patient_status_display",
+        "location_name",
+        "reason_display",
+        "get_preferred_times_display",
+        "insurance",
+        "message",
+        "spam_reasons",
+    ]
+    export_headings = {
+        "created_at": "Received",
+        "get_status_display": "Status",
+        "get_preferred_contact_display": "Preferred contact",
+        "get_patient_status_display": "New or returning",
+        "location_name": "Location",
+        "reason_display": "Reason",
+        "get_preferred_times_display": "Preferred times",
+    }
+    inspect_view_fields = [
+        "reference",
+        "status",
+        "spam_reasons",
+        "created_at",
+        "first_name",
+        "last_name",
+        "phone",
+        "email",
+        "preferred_contact",
+        "patient_status",
+        "location",
+        "reason",
+        "preferred_times",
+        "insurance",
+        "message",
+        "consented_at",
+    ]
+    edit_handler = ObjectList(
+        [FieldPanel("status"), FieldPanel("note")], base_form_class=AppointmentRequestUpdateForm
+    )
+
+    def get_index_view_kwargs(self, **kwargs):
+        custom_preprocess = {
+            field: {"csv": csv_safe} for field in self.list_export if field != "created_at"
+        }
+        return super().get_index_view_kwargs(custom_field_preprocess=custom_preprocess, **kwargs)
+
+    def get_common_view_kwargs(self, **kwargs):
+        # No add, copy or delete: patients create requests, retention deletes them.
+        return super().get_common_view_kwargs(
+            **{"add_url_name": None, "delete_url_name": None, **kwargs}
+        )
+
+    def get_urlpatterns(self):
+        return [
+            pattern
+            for pattern in super().get_urlpatterns()
+            if pattern.name not in {"add", "delete", "copy"}
+        ]
+
+    def get_permissions_to_register(self):
+        return Permission.objects.filter(
+            content_type__app_label="appointments",
+            codename__in=["view_appointmentrequest", "change_appointmentrequest"],
+        )
+
+    @cached_property
+    def menu_item_class(self):
+        base = super().menu_item_class
+
+        class AppointmentRequestsMenuItem(base):
+            def render_component(self, request):
+                # Wagtail menu items have no badge: the count goes in the label.
+                count = AppointmentRequest.objects.new().count()
+                label = f"{self.label} ({count} new)" if count else self.label
+                component = MenuItem(
+                    label,
+                    self.url,
+                    name=self.name,
+                    classname=self.classname,
+                    icon_name=self.icon_name,
+                    attrs=self.attrs,
+                    order=self.order,
+                )
+                return component.render_component(request)
+
+        return AppointmentRequestsMenuItem

@@ -1,0 +1,57 @@
+"""Admin wiring: the front desk's list, the audit log actions, the dashboard panel."""
+
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from wagtail import hooks
+from wagtail.admin.ui.components import Component
+
+from appointments.models import AppointmentRequest
+from appointments.viewsets import AppointmentRequestViewSet
+
+
+@hooks.register("register_admin_viewset")
+def register_appointment_requests():
+    return AppointmentRequestViewSet()
+
+
+@hooks.register("register_log_actions")
+def register_appointment_log_actions(actions):
+    # Wagtail refuses to log actions it has not been told about.
+    actions.register_action("appointments.view", "View", "Viewed the request")
+    actions.register_action("appointments.status_change", "Status change", "Changed the status")
+    actions.register_action("appointments.note", "Note", "Added a note")
+    actions.register_action("appointments.export", "Export", "Exported in a spreadsheet")
+    actions.register_action("appointments.purge", "Purge", "Deleted old requests (retention)")
+
+
+class NewRequestsPanel(Component):
+    """How many requests wait for a call back, and how long the oldest has waited."""
+
+    name = "appointment_requests"
+    order = 50
+    template_name = "appointments/admin/dashboard_panel.html"
+
+    def get_context_data(self, parent_context):
+        new = AppointmentRequest.objects.new()
+        oldest = new.order_by("created_at").values_list("created_at", flat=True).first()
+        return {
+            "count": new.count(),
+            "oldest": oldest,
+            "waiting": timezone.now() - oldest if oldest else None,
+            "list_url": reverse("appointment_requests:index") + "?status=new",
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_new_requests_panel(request, panels):
+    if request.user.has_perm("appointments.view_appointmentrequest") or request.user.has_perm(
+        "appointments.change_appointmentrequest"
+    ):
+        panels.append(NewRequestsPanel())
+
+
+@hooks.register("insert_global_admin_css")
+def appointment_admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("appointments/admin.css"))

@@ -1,0 +1,373 @@
+"""The patient's side of appointment requests: the form, the thank-you page, spam."""
+
+import re
+import time
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import pytest
+from django.core import mail
+
+from appointments.forms import form_started_token
+from appointments.models import AppointmentRequest
+from appointments.views import thanks_code
+from tests.appointments_fixtures import *  # noqa: F403 - fixtures
+from tests.appointments_fixtures import PATIENT
+
+pytestmark = pytest.mark.django_db
+
+URL = "/request-appointment/"
+
+
+def post(client, data, **extra):
+    return client.post(URL, data, **extra)
+
+
+class TestTheForm:
+    def test_shows_every_field_with_a_label_and_the_emergency_notice(self, client, form_data):
+        response = client.get(URL)
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "not for emergencies" in html and "911" in html
+        for label in [
+            "First name",
+            "Last name",
+            "Phone number",
+            "Email",
+            "How should we contact you?",
+            "Have you been to our practice before?",
+            "Preferred location",
+            "Reason for your visit",
+            "When are you usually free?",
+            "Insurance (optional)",
+            "Anything else we should know? (optional)",
+            "I agree to be contacted",
+        ]:
+            assert label in html, label
+        # Every visible control has a label pointing at it.
+        form_html = html[html.index('<form method="post"') :]
+        controls = re.findall(r"<(?:input|select|textarea)\b[^>]*>", form_html)
+        for control in controls:
+            if 'type="hidden"' in control:
+                continue
+            control_id = re.search(r'\bid="([^"]+)"', control).group(1)
+            assert f'for="{control_id}"' in form_html, control_id
+        assert "do not include your medical history" in html
+
+    def test_offers_live_locations_including_virtual_and_not_sure(self, client, form_data):
+        html = client.get(URL).content.decode()
+        assert "Stamford, CT" in html
+        assert "Virtual Appointment" in html
+        assert "Not sure" in html
+        assert "Occipital Nerve Block" in html and "Headache" in html
+
+    def test_is_never_kept_by_a_shared_cache(self, client, form_data):
+        response = client.get(URL)
+        cache_control = response["Cache-Control"]
+        assert "private" in cache_control and "no-store" in cache_control
+
+    def test_links_preselect_procedure_condition_and_location(
+        self, client, form_data, procedure, condition, locations
+    ):
+        html = client.get(f"{URL}?procedure={procedure.slug}&location=virtual-appointment").content
+        html = html.decode()
+        assert re.search(rf'<option value="{procedure.pk}" selected>', html)
+        virtual = locations["virtual"].pk
+        assert re.search(rf'<input[^>]*value="{virtual}"[^>]*checked', html)
+        html = client.get(f"{URL}?condition={condition.slug}").content.decode()
+        assert re.search(rf'<option value="{condition.pk}" selected>', html)
+
+
+class TestSuccess:
+    def test_a_valid_request_is_stored_redirected_and_shows_its_reference(
+        self, client, form_data, locations, procedure
+    ):
+        response = post(client, form_data())
+        assert response.status_code == 302
+        stored = AppointmentRequest.objects.get()
+        assert stored.status == AppointmentRequest.Status.NEW
+        assert stored.first_name == "Rosalind" and stored.last_name == "Quimby"
+        assert stored.phone == "+12035550187"  # normalised
+        assert stored.location == locations["stamford"]
+        assert stored.reason.pk == procedure.pk and stored.reason_name == procedure.title
+        assert stored.consented_at is not None
+        assert re.fullmatch(r"[A-HJKMNP-Z2-9]{8}", stored.reference)
+
+        assert response["Location"].startswith(f"{URL}thanks/")
+        thanks = client.get(response["Location"])
+        html = thanks.content.decode()
+        assert thanks.status_code == 200
+        assert stored.reference in html
+        assert "What happens next" in html
+        assert "private" in thanks["Cache-Control"]
+        # The thank-you page shows nothing the patient typed.
+        for value in PATIENT.values():
+            assert value not in html
+
+    def test_reloading_the_thank_you_page_sends_nothing_again(self, client, form_data):
+        location = post(client, form_data())["Location"]
+        for _ in range(3):
+            assert client.get(location).status_code == 200
+        assert AppointmentRequest.objects.count() == 1
+
+    def test_thank_you_links_cannot_be_forged(self, client, form_data):
+        post(client, form_data())
+        reference = AppointmentRequest.objects.get().reference
+        assert client.get(f"{URL}thanks/{reference}/").status_code == 404
+        assert client.get(f"{URL}thanks/{reference}/{'0' * 40}/").status_code == 404
+        # A genuine code for one reference does not open another's page.
+        code = thanks_code(reference)
+        assert client.get(f"{URL}thanks/{reference}/{code}/").status_code == 200
+        assert client.get(f"{URL}thanks/ABCDEFGH/{code}/").status_code == 404
+        # Nor does it last for ever.
+        old_code = thanks_code(reference, now=time.time() - 2 * 24 * 3600)
+        assert client.get(f"{URL}thanks/{reference}/{old_code}/").status_code == 404
+
+    def test_not_sure_is_a_valid_reason(self, client, form_data):
+        assert post(client, form_data(reason="not-sure")).status_code == 302
+        stored = AppointmentRequest.objects.get()
+        assert stored.reason is None and stored.reason_display == "Not sure"
+
+    def test_references_differ(self, client, form_data):
+        for _ in range(3):
+            post(client, form_data())
+        assert len(set(AppointmentRequest.objects.values_list("reference", flat=True))) == 3
+
+
+INVALID_CASES = {
+    "first name too long": (
+        {"first_name": "R" * 101},
+        "first_name",
+        "First name must be 100 characters or fewer",
+    ),
+    "invalid phone": ({"phone": "555-01"}, "phone", "Enter a valid phone number"),
+    "invalid email": (
+        {"email": "rosalind-at-example"},
+        "email",
+        "Enter an email address like name@example.com",
+    ),
+    "missing consent": ({"consent": None}, "consent", "Tick the box so that we may contact you"),
+    "message too long": (
+        {"message": "x" * 1001},
+        "message",
+        "Your message must be 1000 characters or fewer",
+    ),
+    "missing location": ({"location": None}, "location", "Choose a location"),
+}
+
+
+class TestBadInput:
+    @pytest.mark.parametrize("case", INVALID_CASES, ids=list(INVALID_CASES))
+    def test_each_error_keeps_the_typed_values_and_stores_nothing(self, client, form_data, case):
+        overrides, field, message = INVALID_CASES[case]
+        data = form_data(**overrides)
+        response = post(client, data)
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert AppointmentRequest.objects.count() == 0
+        # The message by the field, tied to it, and summarised at the top with a link.
+        assert f'id="{field}-error"' in html
+        assert message in html
+        assert "There is a problem with your request" in html
+        anchor = f"id_{field}_0" if field == "location" else f"id_{field}"
+        assert f'<a href="#{anchor}">{message}' in html
+        if field != "location":
+            control = re.search(rf'<(?:input|textarea)[^>]*id="id_{field}"[^>]*>', html).group(0)
+            assert re.search(rf'aria-describedby="[^"]*{field}-error', control)
+            assert 'aria-invalid="true"' in control
+        else:
+            assert re.search(r'<fieldset[^>]*aria-describedby="location-error"', html)
+        # What the patient typed is all still there.
+        for key in ("first_name", "last_name", "email", "insurance"):
+            if key in data and key != field:
+                assert f'value="{data[key]}"' in html, key
+        if field != "message":
+            assert PATIENT["message"] in html
+        if field != "phone":
+            assert 'value="(203) 555-0187"' in html
+
+    def test_several_errors_are_listed_together(self, client, form_data):
+        response = post(client, form_data(phone="12", email="nope", consent=None))
+        html = response.content.decode()
+        assert "There are problems with your request" in html
+        assert html.count('<li><a href="#id_') == 3
+
+
+class TestSpamAndAbuse:
+    def test_a_filled_honeypot_is_set_aside_as_spam(self, client, form_data):
+        response = post(client, form_data(website="http://spam.example"))
+        assert response.status_code == 302  # the sender sees the usual thank-you page
+        assert client.get(response["Location"]).status_code == 200
+        stored = AppointmentRequest.objects.get()
+        assert stored.status == AppointmentRequest.Status.SPAM
+        assert "hidden field" in stored.spam_reasons
+        assert not AppointmentRequest.objects.new().exists()
+
+    def test_a_post_faster_than_a_person_is_set_aside_as_spam(self, client, form_data):
+        response = post(client, form_data(started=form_started_token(time.time() - 1)))
+        assert response.status_code == 302
+        stored = AppointmentRequest.objects.get()
+        assert stored.status == AppointmentRequest.Status.SPAM
+        assert "within 3 seconds" in stored.spam_reasons
+        assert not AppointmentRequest.objects.new().exists()
+
+    def test_a_forged_or_missing_timer_is_set_aside_as_spam(self, client, form_data):
+        post(client, form_data(started="1700000000"))
+        post(client, form_data(started=None))
+        reasons = list(AppointmentRequest.objects.values_list("status", "spam_reasons"))
+        assert reasons == [("spam", "form timer missing or altered")] * 2
+
+    def test_spam_sends_no_notification(
+        self, client, form_data, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            post(client, form_data(website="x"))
+        assert mail.outbox == []
+
+    def test_the_form_timer_comes_back_unchanged_after_an_error(self, client, form_data):
+        token = form_started_token(time.time() - 60)
+        html = post(client, form_data(started=token, phone="1")).content.decode()
+        assert f'value="{token}"' in html
+
+    def test_over_the_rate_limit_stores_nothing_and_shows_the_phone(
+        self, client, form_data, settings
+    ):
+        settings.APPOINTMENT_RATE_LIMIT = 2
+        assert post(client, form_data()).status_code == 302
+        assert post(client, form_data()).status_code == 302
+        response = post(client, form_data())
+        assert response.status_code == 429
+        assert "(203) 555-0142" in response.content.decode()
+        assert AppointmentRequest.objects.count() == 2
+
+    def test_the_rate_limit_is_per_client(self, client, form_data, settings):
+        settings.APPOINTMENT_RATE_LIMIT = 1
+        assert post(client, form_data(), REMOTE_ADDR="10.0.0.1").status_code == 302
+        assert post(client, form_data(), REMOTE_ADDR="10.0.0.1").status_code == 429
+        assert post(client, form_data(), REMOTE_ADDR="10.0.0.2").status_code == 302
+
+    def test_forwarded_for_is_ignored_unless_trusted(self, client, form_data, settings):
+        settings.APPOINTMENT_RATE_LIMIT = 1
+        post(client, form_data(), HTTP_X_FORWARDED_FOR="1.1.1.1")
+        # A forged header does not buy a fresh allowance...
+        assert post(client, form_data(), HTTP_X_FORWARDED_FOR="2.2.2.2").status_code == 429
+        # ...but behind a trusted proxy each client is counted on its own.
+        settings.APPOINTMENT_TRUST_X_FORWARDED_FOR = True
+        assert post(client, form_data(), HTTP_X_FORWARDED_FOR="3.3.3.3").status_code == 302
+        assert post(client, form_data(), HTTP_X_FORWARDED_FOR="3.3.3.3").status_code == 429
+
+    def test_the_counter_lives_in_the_shared_cache_without_the_address(
+        self, client, form_data, settings
+    ):
+        from django.core.cache import cache
+
+        settings.APPOINTMENT_RATE_LIMIT = 1
+        post(client, form_data(), REMOTE_ADDR="10.9.8.7")
+        keys = [key for key in cache._cache if "appointments:rate" in key]
+        assert len(keys) == 1 and "10.9.8.7" not in keys[0]
+        # Another process sharing the cache sees the same count: emptying it resets the limit.
+        cache.clear()
+        assert post(client, form_data(), REMOTE_ADDR="10.9.8.7").status_code == 302
+
+    def test_oversized_bodies_are_refused(self, client, form_data):
+        response = post(client, form_data(message="x" * 40_000))
+        assert response.status_code == 413
+        assert AppointmentRequest.objects.count() == 0
+
+    def test_posts_without_a_csrf_token_are_refused(self, form_data):
+        from django.test import Client
+
+        response = Client(enforce_csrf_checks=True).post(URL, form_data())
+        assert response.status_code == 403
+        assert AppointmentRequest.objects.count() == 0
+
+
+class ResourceParser(HTMLParser):
+    """Every URL the browser would load (or send the form to) from a page."""
+
+    LOADING = {
+        "script": ["src"],
+        "img": ["src", "srcset"],
+        "iframe": ["src"],
+        "frame": ["src"],
+        "embed": ["src"],
+        "object": ["data"],
+        "source": ["src", "srcset"],
+        "video": ["src", "poster"],
+        "audio": ["src"],
+        "track": ["src"],
+        "link": ["href"],  # only the rels that load something: see handle_starttag
+        "form": ["action"],
+        "input": ["src", "formaction"],
+        "button": ["formaction"],
+    }
+
+    def __init__(self):
+        super().__init__()
+        self.urls = []
+        self.inline = []
+
+    # rel="canonical" or "alternate" name a URL; these make the browser fetch one.
+    LOADING_RELS = {
+        "stylesheet",
+        "icon",
+        "preload",
+        "prefetch",
+        "preconnect",
+        "dns-prefetch",
+        "modulepreload",
+        "manifest",
+        "apple-touch-icon",
+    }
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "link" and not set((attrs.get("rel") or "").lower().split()) & self.LOADING_RELS:
+            return
+        for name in self.LOADING.get(tag, []):
+            value = attrs.get(name)
+            if value:
+                self.urls.extend(part.strip().split(" ")[0] for part in value.split(","))
+        if attrs.get("style"):
+            self.inline.append(attrs["style"])
+
+    def handle_data(self, data):
+        self.inline.append(data)
+
+
+def third_party_resources(html):
+    parser = ResourceParser()
+    parser.feed(html)
+    site_hosts = {"", "testserver", "localhost"}
+    foreign = [url for url in parser.urls if urlsplit(url).netloc not in site_hosts]
+    # url(...) in inline CSS and scheme-relative or absolute URLs in inline scripts.
+    for text in parser.inline:
+        foreign += re.findall(r"url\(\s*['\"]?(?:https?:)?//[^)]+\)", text)
+        foreign += re.findall(
+            r"""(?:fetch|import|src\s*=)\s*\(?\s*['"](?:https?:)?//[^'"]+""", text
+        )
+    return foreign
+
+
+class TestNoTrackers:
+    def test_the_detector_catches_a_tracker(self):
+        html = (
+            '<script src="https://www.googletagmanager.com/gtm.js"></script>'
+            '<img src="https://www.facebook.com/tr?id=1" alt="">'
+            '<link rel="stylesheet" href="https://fonts.googleapis.com/css">'
+            '<iframe src="//player.example.com/embed"></iframe>'
+            '<a href="https://www.instagram.com/x">a link is not a load</a>'
+            '<link rel="preconnect" href="https://cdn.example.net">'
+            '<link rel="canonical" href="https://www.example-practice.test/">'
+        )
+        assert len(third_party_resources(html)) == 5
+
+    def test_form_error_and_thank_you_pages_load_nothing_from_elsewhere(self, client, form_data):
+        pages = {
+            "form": client.get(URL),
+            "form with errors": post(client, form_data(phone="1")),
+        }
+        pages["thank you"] = client.get(post(client, form_data())["Location"])
+        for name, response in pages.items():
+            assert response.status_code == 200, name
+            assert third_party_resources(response.content.decode()) == [], name
