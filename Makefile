@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check install clean
+.PHONY: run test lint format migrations-check install clean check-site check-tools
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,28 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Site gates: tools outside the app venv, installed once into git-ignored folders.
+TOOLS_STAMP := .tools/.installed
+SCAN_STAMP := .venv-scan/.installed
+
+$(TOOLS_STAMP):
+	mkdir -p .tools
+	test -f .tools/package.json || echo '{"private": true}' > .tools/package.json
+	cd .tools && npm install --no-audit --no-fund --loglevel=error lighthouse@12 vnu-jar
+	touch $(TOOLS_STAMP)
+
+$(SCAN_STAMP):
+	test -x .venv-scan/bin/python || $(PYTHON) -m venv .venv-scan
+	.venv-scan/bin/python -m pip install --quiet wapiti3
+	touch $(SCAN_STAMP)
+
+check-tools: $(TOOLS_STAMP) $(SCAN_STAMP)
+
+# HTML, accessibility, Lighthouse, security scan, links and budgets on a throwaway
+# demo site served production-like on loopback (see checks/README.md).
+check-site: $(STAMP) check-tools
+	$(BIN)/python -m checks.site_gate $(CHECK_SITE_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles reports .pytest_cache .ruff_cache
