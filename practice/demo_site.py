@@ -8,6 +8,7 @@ revisions, as an editor would publish them.
 import datetime
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,6 +75,11 @@ def placeholder_image(title, text, size, colour):
     return Image.objects.create(
         title=title, file=ImageFile(buffer, name=f"{slug}.jpg"), description=""
     )
+
+
+def first_sentence(text):
+    """Up to the first full stop that ends a word (not the one in "Dr.")."""
+    return re.split(r"(?<=[a-z]{2}\.)\s", text, maxsplit=1)[0]
 
 
 def initials(name):
@@ -249,7 +255,7 @@ class DemoLoader:
             education="\n".join(data.get("education", [])),
             languages="\n".join(data.get("languages", [])),
             bio=paragraphs(data.get("bio", [])),
-            search_description=data["bio"][0].split(". ")[0] + ".",
+            search_description=first_sentence(data["bio"][0]),
             show_in_menus=show_in_menus,
         )
 
