@@ -10,17 +10,20 @@ from django import forms
 from django.contrib.admin.utils import quote
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.views.defaults import permission_denied
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, Table, TitleColumn
 from wagtail.admin.views import generic
+from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry, Site
@@ -75,17 +78,36 @@ class AppointmentRequestFilterSet(WagtailFilterSet):
 
 
 class OverdueColumn(Column):
+    """When the practice promised to call back, flagged once that has passed."""
+
     cell_template_name = "appointments/admin/call_back_cell.html"
+
+    def __init__(self, *args, business_days=1, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.business_days = business_days
 
     def get_cell_context_data(self, instance, parent_context):
         context = super().get_cell_context_data(instance, parent_context)
-        days = parent_context["view"].call_back_days
-        context["call_back_by"] = instance.call_back_by(days)
-        context["overdue"] = instance.is_overdue(days)
+        context["call_back_by"] = instance.call_back_by(self.business_days)
+        context["overdue"] = instance.is_overdue(self.business_days)
         return context
 
 
-class AppointmentRequestIndexView(generic.IndexView):
+class ForbiddenNotRedirectMixin:
+    """A plain 403 for staff without the appointment permissions.
+
+    Wagtail turns a refused admin view into a redirect to the dashboard; for
+    patient data the refusal should be explicit (and testable) instead.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except PermissionDenied as error:
+            return permission_denied(request, error)
+
+
+class AppointmentRequestIndexView(ForbiddenNotRedirectMixin, generic.IndexView):
     default_ordering = "-created_at"
 
     @cached_property
@@ -106,7 +128,7 @@ class AppointmentRequestIndexView(generic.IndexView):
             Column("location_name", label="Location", sort_key="location_name"),
             Column("get_patient_status_display", label="New or returning"),
             Column("get_status_display", label="Status", sort_key="status"),
-            OverdueColumn("call_back", label="Call back by"),
+            OverdueColumn("call_back", label="Call back by", business_days=self.call_back_days),
         ]
 
     @cached_property
@@ -139,26 +161,26 @@ class AppointmentRequestIndexView(generic.IndexView):
         return queryset.filter(condition)
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
-        rows = list(queryset)
+        exported = list(queryset.values_list("pk", "reference"))
         content_type = ContentType.objects.get_for_model(AppointmentRequest)
         now = timezone.now()
         # One entry per exported request, so each request's history shows the export.
         ModelLogEntry.objects.bulk_create(
             ModelLogEntry(
                 content_type=content_type,
-                object_id=str(row.pk),
-                label=str(row),
+                object_id=str(pk),
+                label=reference,
                 action="appointments.export",
-                data={"format": spreadsheet_format, "rows": len(rows)},
+                data={"format": spreadsheet_format, "rows": len(exported)},
                 timestamp=now,
                 user=self.request.user,
             )
-            for row in rows
+            for pk, reference in exported
         )
-        return super().as_spreadsheet(rows, spreadsheet_format)
+        return super().as_spreadsheet(queryset, spreadsheet_format)
 
 
-class AppointmentRequestInspectView(generic.InspectView):
+class AppointmentRequestInspectView(ForbiddenNotRedirectMixin, generic.InspectView):
     template_name = "appointments/admin/inspect.html"
 
     def get(self, request, *args, **kwargs):
@@ -198,7 +220,7 @@ class AppointmentRequestUpdateForm(WagtailAdminModelForm):
         fields = ["status", "note"]
 
 
-class AppointmentRequestEditView(generic.EditView):
+class AppointmentRequestEditView(ForbiddenNotRedirectMixin, generic.EditView):
     """Change the status and append a note; records who did it and when."""
 
     def get_object(self, queryset=None):
@@ -244,6 +266,14 @@ class AppointmentRequestEditView(generic.EditView):
         return appointment
 
 
+class AppointmentRequestHistoryView(ForbiddenNotRedirectMixin, history.HistoryView):
+    pass
+
+
+class AppointmentRequestUsageView(ForbiddenNotRedirectMixin, usage.UsageView):
+    pass
+
+
 class AppointmentRequestViewSet(ModelViewSet):
     model = AppointmentRequest
     name = "appointment_requests"
@@ -257,6 +287,8 @@ class AppointmentRequestViewSet(ModelViewSet):
     index_view_class = AppointmentRequestIndexView
     inspect_view_class = AppointmentRequestInspectView
     edit_view_class = AppointmentRequestEditView
+    history_view_class = AppointmentRequestHistoryView
+    usage_view_class = AppointmentRequestUsageView
     filterset_class = AppointmentRequestFilterSet
     search_fields = ["reference", "first_name", "last_name", "email", "phone"]
     search_backend_name = None  # Django ORM: patient details never go into a search index

@@ -1,0 +1,245 @@
+"""The front desk's side: who may see requests, the list, changes, notes, exports, audit."""
+
+import csv
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from wagtail.models import ModelLogEntry
+
+from appointments.models import AppointmentRequest, Note, StatusChange
+from tests import factories
+from tests.appointments_fixtures import *  # noqa: F403 - fixtures
+
+pytestmark = pytest.mark.django_db
+
+Status = AppointmentRequest.Status
+BASE = "/admin/appointment-requests/"
+
+
+@pytest.fixture
+def appointment(home, appointment_settings):
+    return factories.AppointmentRequestFactory(
+        first_name="Rosalind", last_name="Quimby", email="rq@example.test", phone="+12035550187"
+    )
+
+
+def urls(appointment):
+    return {
+        "list": BASE,
+        "detail": f"{BASE}inspect/{appointment.pk}/",
+        "change": f"{BASE}edit/{appointment.pk}/",
+        "history": f"{BASE}history/{appointment.pk}/",
+        "csv export": f"{BASE}?export=csv",
+        "xlsx export": f"{BASE}?export=xlsx",
+    }
+
+
+def log_actions(appointment, action):
+    return ModelLogEntry.objects.filter(object_id=str(appointment.pk), action=action)
+
+
+class TestWhoMaySeeWhat:
+    def test_the_front_desk_group_is_made_by_a_migration(self):
+        group = Group.objects.get(name="Front desk")
+        codenames = set(group.permissions.values_list("codename", flat=True))
+        assert {"access_admin", "view_appointmentrequest", "change_appointmentrequest"} <= codenames
+        assert not {"add_appointmentrequest", "delete_appointmentrequest"} & codenames
+        assert not group.page_permissions.exists()
+
+    def test_anonymous_users_are_sent_to_the_login_page(self, client, appointment):
+        for name, url in urls(appointment).items():
+            response = client.get(url)
+            assert response.status_code == 302, name
+            assert response["Location"].startswith("/admin/login/"), name
+
+    def test_page_editors_get_403_and_no_menu_item(self, client, editor_user, appointment):
+        client.force_login(editor_user)
+        for name, url in urls(appointment).items():
+            assert client.get(url).status_code == 403, name
+        dashboard = client.get("/admin/").content.decode()
+        assert "Appointment requests" not in dashboard
+        assert client.post(urls(appointment)["change"], {"status": "closed"}).status_code == 403
+        appointment.refresh_from_db()
+        assert appointment.status == Status.NEW
+        assert not ModelLogEntry.objects.filter(action="appointments.view").exists()
+
+    @pytest.mark.parametrize("who", ["front desk", "superuser"])
+    def test_front_desk_and_superusers_may_list_view_change_and_export(
+        self, client, who, front_desk_user, admin_user, appointment
+    ):
+        client.force_login(front_desk_user if who == "front desk" else admin_user)
+        for name, url in urls(appointment).items():
+            assert client.get(url).status_code == 200, name
+        assert "Appointment requests" in client.get("/admin/").content.decode()
+
+    def test_nobody_adds_copies_or_deletes_requests_by_hand(self, client, admin_user, appointment):
+        client.force_login(admin_user)
+        for url in (
+            f"{BASE}new/",
+            f"{BASE}delete/{appointment.pk}/",
+            f"{BASE}copy/{appointment.pk}/",
+        ):
+            assert client.get(url).status_code == 404, url
+        assert AppointmentRequest.objects.filter(pk=appointment.pk).exists()
+
+
+class TestTheList:
+    def test_shows_new_requests_with_a_count_in_the_menu_and_hides_spam(
+        self, client, front_desk_user, appointment
+    ):
+        factories.AppointmentRequestFactory(status=Status.NEW)
+        spam = factories.AppointmentRequestFactory(status=Status.SPAM, spam_reasons="hidden field")
+        client.force_login(front_desk_user)
+        html = client.get(BASE).content.decode()
+        assert appointment.reference in html and "Rosalind Quimby" in html
+        assert spam.reference not in html
+        assert "Appointment requests (2 new)" in html
+        # The set-aside requests are one filter away, ready to be restored.
+        assert spam.reference in client.get(f"{BASE}?status=spam").content.decode()
+
+    def test_filters_by_status_location_patient_status_and_date(
+        self, client, front_desk_user, appointment, locations
+    ):
+        contacted = factories.AppointmentRequestFactory(
+            status=Status.CONTACTED,
+            location=locations["virtual"],
+            location_name="Virtual Appointment",
+            patient_status="returning",
+            created_at=timezone.now() - datetime.timedelta(days=40),
+        )
+        client.force_login(front_desk_user)
+
+        def listed(query):
+            html = client.get(f"{BASE}?{query}").content.decode()
+            return {r.reference for r in (appointment, contacted) if r.reference in html}
+
+        assert listed("status=new") == {appointment.reference}
+        assert listed("status=contacted") == {contacted.reference}
+        assert listed(f"location={locations['virtual'].pk}") == {contacted.reference}
+        assert listed("patient_status=returning") == {contacted.reference}
+        since = (timezone.localdate() - datetime.timedelta(days=7)).isoformat()
+        assert listed(f"created_at_from={since}") == {appointment.reference}
+
+    @pytest.mark.parametrize(
+        "query", ["REFERENCE", "quimby", "rq@example", "(203) 555-0187", "Rosalind Quimby"]
+    )
+    def test_search_finds_by_reference_name_email_and_phone(
+        self, client, front_desk_user, appointment, query
+    ):
+        other = factories.AppointmentRequestFactory(first_name="Other", last_name="Person")
+        client.force_login(front_desk_user)
+        query = appointment.reference if query == "REFERENCE" else query
+        html = client.get(BASE, {"q": query}).content.decode()
+        assert appointment.reference in html
+        assert other.reference not in html
+
+    def test_requests_past_the_call_back_promise_are_highlighted(
+        self, client, front_desk_user, appointment
+    ):
+        # A week old is past one business day whatever the weekday.
+        old = factories.AppointmentRequestFactory(
+            created_at=timezone.now() - datetime.timedelta(days=7)
+        )
+        client.force_login(front_desk_user)
+        html = client.get(BASE).content.decode()
+        assert html.count("appointment-overdue-tag") == 1
+        row = html[html.index(old.reference) - 2000 : html.index(old.reference)]
+        assert 'class="appointment-overdue"' in row
+        assert old.is_overdue(1) and not appointment.is_overdue(1)
+
+    def test_the_dashboard_shows_the_count_and_the_oldest(
+        self, client, front_desk_user, appointment
+    ):
+        factories.AppointmentRequestFactory(created_at=timezone.now() - datetime.timedelta(days=3))
+        client.force_login(front_desk_user)
+        html = client.get("/admin/").content.decode()
+        assert "2</strong> new requests" in html
+        assert "3\xa0days ago" in html
+
+
+class TestChanges:
+    def test_a_status_change_and_a_note_are_recorded_with_who_and_when(
+        self, client, front_desk_user, appointment
+    ):
+        client.force_login(front_desk_user)
+        response = client.post(
+            urls(appointment)["change"],
+            {"status": "contacted", "note": "Left a voicemail, will try again at 3."},
+        )
+        assert response.status_code == 302
+        appointment.refresh_from_db()
+        assert appointment.status == Status.CONTACTED
+        change = StatusChange.objects.get(request=appointment)
+        assert (change.from_status, change.to_status) == ("new", "contacted")
+        assert change.changed_by == front_desk_user
+        note = Note.objects.get(request=appointment)
+        assert note.author == front_desk_user and note.text.startswith("Left a voicemail")
+        entry = log_actions(appointment, "appointments.status_change").get()
+        assert entry.user == front_desk_user and entry.data == {"from": "new", "to": "contacted"}
+        note_entry = log_actions(appointment, "appointments.note").get()
+        assert "voicemail" not in str(note_entry.data)
+
+        detail = client.get(urls(appointment)["detail"]).content.decode()
+        assert "Left a voicemail" in detail and "Fran Desk" in detail
+
+    def test_notes_are_appended_never_edited(self, client, front_desk_user, appointment):
+        client.force_login(front_desk_user)
+        for text in ("First call: no answer.", "Second call: booked for Tuesday."):
+            client.post(urls(appointment)["change"], {"status": "new", "note": text})
+        assert list(appointment.notes.values_list("text", flat=True)) == [
+            "First call: no answer.",
+            "Second call: booked for Tuesday.",
+        ]
+        note = appointment.notes.first()
+        note.text = "rewritten"
+        with pytest.raises(ValueError):
+            note.save()
+        # Saving without a change records nothing.
+        assert not StatusChange.objects.exists()
+
+    def test_spam_can_be_restored_to_the_new_queue(self, client, front_desk_user, home):
+        spam = factories.AppointmentRequestFactory(status=Status.SPAM, spam_reasons="too fast")
+        client.force_login(front_desk_user)
+        client.post(urls(spam)["change"], {"status": "new", "note": ""})
+        assert AppointmentRequest.objects.new().filter(pk=spam.pk).exists()
+
+
+class TestAudit:
+    def test_each_view_of_a_request_is_logged(self, client, front_desk_user, appointment):
+        client.force_login(front_desk_user)
+        client.get(urls(appointment)["detail"])
+        client.get(urls(appointment)["detail"])
+        entries = log_actions(appointment, "appointments.view")
+        assert entries.count() == 2
+        assert {e.user for e in entries} == {front_desk_user}
+        # Audit labels carry the reference, never the patient's name.
+        assert entries.first().label == appointment.reference
+
+    def test_exports_are_logged_per_request(self, client, front_desk_user, appointment):
+        other = factories.AppointmentRequestFactory()
+        client.force_login(front_desk_user)
+        b"".join(client.get(f"{BASE}?export=csv").streaming_content)
+        for exported in (appointment, other):
+            entry = log_actions(exported, "appointments.export").get()
+            assert entry.user == front_desk_user and entry.data["format"] == "csv"
+
+    def test_csv_export_neutralises_spreadsheet_formulas(self, client, front_desk_user, home):
+        factories.AppointmentRequestFactory(first_name='=HYPERLINK("http://x")', message="+1-2")
+        client.force_login(front_desk_user)
+        content = b"".join(client.get(f"{BASE}?export=csv").streaming_content).decode()
+        rows = list(csv.DictReader(io.StringIO(content)))
+        assert rows[0]["First name"] == '\'=HYPERLINK("http://x")'
+        assert rows[0]["Message"] == "'+1-2"
+
+    def test_xlsx_export_of_the_filtered_list(self, client, front_desk_user, appointment):
+        factories.AppointmentRequestFactory(status=Status.CLOSED)
+        client.force_login(front_desk_user)
+        response = client.get(f"{BASE}?status=new&export=xlsx")
+        workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+        rows = list(workbook.active.values)
+        assert rows[0][0] == "Reference"
+        assert [row[0] for row in rows[1:]] == [appointment.reference]
