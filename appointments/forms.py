@@ -64,6 +64,7 @@ class AppointmentRequestForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
     email = forms.EmailField(
+        label="Email address",
         max_length=254,
         error_messages={
             "required": "Enter your email address.",
