@@ -25,6 +25,8 @@ class Target:
     expect_status: int = 200
     lighthouse: bool = True  # Lighthouse can only load a GET that answers 200
     performance: bool = False  # performance >= threshold required (best of three runs)
+    expect_link: str = ""  # a search must list this page (its path must be linked in <main>)
+    noindex_ok: bool = False  # meant to carry robots noindex: Lighthouse's is-crawlable excused
     notes: list[str] = field(default_factory=list)
 
 
@@ -59,6 +61,15 @@ def discover_pages():
     return found
 
 
+def pick_search_term(pages):
+    """(word, path): a word from the title of the deepest page, which a search must find."""
+    for _label, path, title in sorted(pages, key=lambda p: (-p[1].count("/"), p[1])):
+        word = pick_search_word([title])
+        if word:
+            return word, path
+    return None, None
+
+
 def pick_search_word(texts):
     """A word from the pages' titles that a search should find (first word of 5+ letters)."""
     for text in texts:
@@ -91,10 +102,19 @@ def build_targets(pages, search_available, search_path="/search/"):
             )
         )
     if search_available:
-        word = pick_search_word([title for label, path, title in pages if path != "/"])
+        word, found = pick_search_term(pages)
         if word:
-            targets.append(Target(name="search-results", path=f"{search_path}?q={word}"))
-        targets.append(Target(name="search-empty", path=f"{search_path}?q={NONSENSE_QUERY}"))
+            targets.append(
+                Target(
+                    name="search-results",
+                    path=f"{search_path}?q={word}",
+                    expect_link=found,
+                    noindex_ok=True,
+                )
+            )
+        targets.append(
+            Target(name="search-empty", path=f"{search_path}?q={NONSENSE_QUERY}", noindex_ok=True)
+        )
     form = next((path for label, path, _t in pages if label == FORM_PAGE_TYPE), None)
     if form:
         targets.append(

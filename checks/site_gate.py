@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -139,11 +140,42 @@ def build_site(env):
     for args, timeout in (
         (["migrate", "--no-input"], 300),
         (["load_demo"], 300),
+        # With debug off, search and reference indexing are background tasks:
+        # run the worker once, as production's worker would.
+        (["db_worker", "--batch", "--no-startup-delay", "--queue-name", "*"], 300),
         (["collectstatic", "--no-input"], 120),
     ):
         code, out, err = run([PYTHON, "manage.py", *args], timeout, cwd=ROOT, env=env)
         if code != 0:
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{out[-3000:]}\n{err[-3000:]}")
+
+
+PROD_SETTINGS_PROBE = """
+import json, django
+django.setup()
+from django.conf import settings as s
+print(json.dumps({name: getattr(s, name) for name in (
+    "DEBUG", "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE",
+    "SESSION_COOKIE_HTTPONLY", "SECURE_HSTS_SECONDS", "SECURE_CONTENT_TYPE_NOSNIFF")}))
+"""
+
+
+def production_settings_failures(env):
+    """What the plain-HTTP gate server turns off must be on in production settings."""
+    prod = {k: v for k, v in env.items() if k not in ("DJANGO_SECURE", "DJANGO_SERVE_MEDIA")}
+    prod["DJANGO_SETTINGS_MODULE"] = "practice.settings"
+    code, out, err = run([PYTHON, "-c", PROD_SETTINGS_PROBE], 60, cwd=ROOT, env=prod)
+    if code != 0:
+        return [f"could not read production settings: {err.strip()[-300:]}"]
+    values = json.loads(out.strip().splitlines()[-1])
+    failures = [
+        f"{name} is {value!r} with debug off"
+        for name, value in values.items()
+        if name != "DEBUG" and not value
+    ]
+    if values["DEBUG"]:
+        failures.append("DEBUG is on with DJANGO_DEBUG=0")
+    return failures
 
 
 def start_server(env, port, log_path):
@@ -257,6 +289,8 @@ def fetch_targets(base, targets, html_dir):
         problems = []
         if response.status_code != target.expect_status:
             problems.append(f"status {response.status_code}, expected {target.expect_status}")
+        if target.expect_link and not reports.main_links_to(response.text, target.expect_link):
+            problems.append(f"the search did not list {target.expect_link}")
         (html_dir / f"{target.name}.html").write_bytes(response.content)
         fetched[target.name] = (response.status_code, response.content, problems)
     return fetched
@@ -494,14 +528,15 @@ def gate_browser(results, targets, base, chromium, run_axe, run_focus):
             results.cells[key] = "FAIL"
 
 
-def run_lighthouse(url, out_path, timeout=150):
+def run_lighthouse(url, out_path, performance=True, timeout=150):
+    categories = "accessibility,best-practices,seo" + (",performance" if performance else "")
     cmd = [
         str(LIGHTHOUSE),
         url,
         "--quiet",
         "--output=json",
         f"--output-path={out_path}",
-        "--only-categories=performance,accessibility,best-practices,seo",
+        f"--only-categories={categories}",
         f"--chrome-flags={' '.join(CHROMIUM_ARGS)}",
     ]
     env = dict(os.environ, CHROME_PATH=CHROMIUM)
@@ -522,35 +557,60 @@ def run_lighthouse(url, out_path, timeout=150):
     return report, why
 
 
-def gate_lighthouse(results, targets, base, summary):
+def lighthouse_page(target, base, out_dir):
+    runs = LIGHTHOUSE_RUNS_FOR_PERFORMANCE if target.performance else 1
+    page_reports, errors = [], []
+    for n in range(1, runs + 1):
+        report, why = run_lighthouse(
+            base + target.path, out_dir / f"{target.name}-{n}.json", target.performance
+        )
+        page_reports.append(report)
+        if why:
+            errors.append(f"run {n}: {why}")
+    return page_reports, errors
+
+
+def record_lighthouse(results, target, page_reports, errors, html, summary):
+    failures = reports.lighthouse_failures(
+        page_reports, performance=target.performance, noindex_ok=target.noindex_ok
+    )
+    if target.noindex_ok and not reports.has_noindex(html):
+        failures.append("expected <meta name=robots content=noindex> on this page")
+    scores = [reports.lighthouse_scores(r) for r in page_reports if r]
+    summary[target.name] = {"runs": scores, "errors": errors}
+
+    def fmt(cat):
+        values = [s.get(cat) for s in scores]
+        return "/".join("?" if v is None else str(v) for v in values) or "?"
+
+    seo = fmt("seo") + ("(noindex)" if target.noindex_ok else "")
+    text = " ".join(
+        [fmt("accessibility"), fmt("best-practices"), seo]
+        + ([f"p{fmt('performance')}"] if target.performance else [])
+    )
+    results.record(target.name, LH_COLUMN, failures, ("FAIL " if failures else "") + text)
+
+
+def gate_lighthouse(results, targets, base, summary, fetched, performance):
+    """Lighthouse on the targets with (performance=True) or without a performance score.
+
+    Pages without a performance threshold run two at a time (their scores do
+    not depend on timing); the performance pages run one at a time, three
+    times each, once the scanner has finished.
+    """
     out_dir = REPORTS / "lighthouse"
     out_dir.mkdir(parents=True, exist_ok=True)
-    for t in targets:
-        if not t.lighthouse:
-            continue
-        if not LIGHTHOUSE.exists():
-            results.record(t.name, LH_COLUMN, [f"{LIGHTHOUSE} missing"])
-            continue
-        runs = LIGHTHOUSE_RUNS_FOR_PERFORMANCE if t.performance else 1
-        reports_for_page, errors = [], []
-        for n in range(1, runs + 1):
-            report, why = run_lighthouse(base + t.path, out_dir / f"{t.name}-{n}.json")
-            reports_for_page.append(report)
-            if why:
-                errors.append(f"run {n}: {why}")
-        failures = reports.lighthouse_failures(reports_for_page, performance=t.performance)
-        scores = [reports.lighthouse_scores(r) for r in reports_for_page if r]
-        summary[t.name] = {"runs": scores, "errors": errors}
-
-        def fmt(cat, scores=scores):
-            values = [s.get(cat) for s in scores]
-            return "/".join("?" if v is None else str(v) for v in values) or "?"
-
-        text = " ".join(
-            [fmt("accessibility"), fmt("best-practices"), fmt("seo")]
-            + ([f"p{fmt('performance')}"] if t.performance else [])
-        )
-        results.record(t.name, LH_COLUMN, failures, ("FAIL " if failures else "") + text)
+    chosen = [t for t in targets if t.lighthouse and t.performance == performance]
+    if not LIGHTHOUSE.exists():
+        for t in chosen:
+            results.record(t.name, LH_COLUMN, [f"{LIGHTHOUSE} missing: run `make check-tools`"])
+        return
+    with ThreadPoolExecutor(max_workers=1 if performance else 2) as pool:
+        futures = {t.name: pool.submit(lighthouse_page, t, base, out_dir) for t in chosen}
+    for t in chosen:
+        page_reports, errors = futures[t.name].result()
+        html = fetched[t.name][1].decode("utf-8", "replace")
+        record_lighthouse(results, t, page_reports, errors, html, summary)
 
 
 def start_wapiti(base, out_path):
@@ -606,7 +666,7 @@ def finish_wapiti(results, proc, out_path, timeout=420):
         results.record("(site)", "wapiti", [f"allow-list unreadable: {error}"])
         return
     failures, allowed = reports.wapiti_failures(report, entries)
-    crawled = len(report.get("infos", {}).get("crawled_pages", []) or [])
+    crawled = report.get("infos", {}).get("crawled_pages_nbr")
     results.notes += [f"wapiti allowed: {line}" for line in allowed]
     results.record(
         "(site)",
@@ -651,6 +711,7 @@ def main(argv=None):
         env = site_env(tmp)
         log(f"building the demo site in {tmp}")
         build_site(env)
+        results.record("(site)", "prod-settings", production_settings_failures(env))
         base = start_server(env, free_port(), REPORTS / "gunicorn.log")
         log(f"serving on {base}")
         pages, targets = discover(env, base)
@@ -664,7 +725,9 @@ def main(argv=None):
             if form and chromium is not None:
                 thanks, why = reach_thanks(chromium, base, form)
                 if thanks:
-                    targets.insert(-1, discovery.Target(name="thanks", path=thanks))
+                    targets.insert(
+                        -1, discovery.Target(name="thanks", path=thanks, noindex_ok=True)
+                    )
                 else:
                     results.notes.append(f"thank-you page not audited: {why}")
                     results.record("form-errors", "thanks", [why])
@@ -694,12 +757,15 @@ def main(argv=None):
             if chromium is not None:
                 chromium.close()
                 manager.__exit__(None, None, None)
+        if "lighthouse" in only:
+            log("Lighthouse (mobile) on the pages without a performance threshold")
+            gate_lighthouse(results, targets, base, summary["lighthouse"], fetched, False)
         if "wapiti" in only:
             log("waiting for wapiti")
             finish_wapiti(results, wapiti, wapiti_out)
         if "lighthouse" in only:
-            log("Lighthouse (mobile)")
-            gate_lighthouse(results, targets, base, summary["lighthouse"])
+            log("Lighthouse (mobile) on the performance pages, three runs each")
+            gate_lighthouse(results, targets, base, summary["lighthouse"], fetched, True)
     except Exception as error:  # noqa: BLE001 - reported as a failed gate below
         import traceback
 
@@ -713,7 +779,7 @@ def main(argv=None):
         if key[1] not in columns:
             columns.append(key[1])
     order = ["setup", "thanks", "html", "axe-360", "axe-1280", "focus", LH_COLUMN]
-    order += ["links", "budgets", "wapiti"]
+    order += ["links", "budgets", "wapiti", "prod-settings"]
     columns = [c for c in order if c in columns] + [c for c in columns if c not in order]
     print()
     print_table(results, targets, columns)

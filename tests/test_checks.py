@@ -71,6 +71,7 @@ def test_build_targets_adds_the_extras():
     assert by_name["home"].performance and by_name["procedure"].performance
     assert not by_name["appointmentrequest"].performance
     assert by_name["search-results"].path == "/search/?q=lumbar"
+    assert by_name["search-results"].expect_link == "/procedures/lumbar-puncture/"
     assert by_name["search-empty"].path == f"/search/?q={discovery.NONSENSE_QUERY}"
     errors = by_name["form-errors"]
     assert (errors.path, errors.method, errors.lighthouse) == (
@@ -365,3 +366,33 @@ def test_resource_urls_are_absolute():
     assert found["script"] == [BASE + "/static/js/site.js"]
     assert found["link"] == [BASE + "/static/favicon.svg"]
     assert found["img"] == [BASE + "/media/images/a.jpg"] * 2 + [BASE + "/media/images/b.jpg"]
+
+
+def test_noindex_pages_are_excused_is_crawlable_only():
+    report = lighthouse_report(seo=0.63)
+    report["categories"]["seo"]["auditRefs"].append({"id": "is-crawlable", "weight": 4.6})
+    report["audits"]["meta-description"]["score"] = 1
+    report["audits"]["is-crawlable"] = {"score": 0}
+    assert reports.lighthouse_failures([report], noindex_ok=True) == []
+    (failure,) = reports.lighthouse_failures([report])
+    assert failure.endswith("failing audits: is-crawlable")
+    report["audits"]["meta-description"]["score"] = 0  # another SEO audit fails: no excuse
+    assert reports.lighthouse_failures([report], noindex_ok=True)
+
+
+def test_has_noindex():
+    assert reports.has_noindex('<head><meta name="robots" content="noindex"></head>')
+    assert reports.has_noindex('<meta name="ROBOTS" content="noindex, follow">')
+    assert not reports.has_noindex('<meta name="description" content="noindex">')
+    assert not reports.has_noindex(GOOD_PAGE)
+
+
+def test_pick_search_term_prefers_the_deepest_page():
+    assert discovery.pick_search_term(sample_pages()) == ("lumbar", "/procedures/lumbar-puncture/")
+    assert discovery.pick_search_term([("practice.HomePage", "/", "Home")]) == (None, None)
+
+
+def test_main_links_to():
+    html = '<nav><a href="/procedures/x/">x</a></nav><main><a href="/conditions/y/">y</a></main>'
+    assert reports.main_links_to(html, "/conditions/y/")
+    assert not reports.main_links_to(html, "/procedures/x/")  # the menu does not count
