@@ -227,20 +227,19 @@ class AppointmentRequestForm(forms.Form):
 
 def reason_pages():
     """Live, public procedure and condition pages, tagged with which they are."""
-    pages = []
+    kinds = {}
     for label in REASON_PAGE_MODELS:
-        model = apps.get_model(label)
-        content_type = ContentType.objects.get_for_model(model)
-        kind = "procedure" if label.startswith("procedures") else "condition"
-        for page in (
-            Page.objects.live()
-            .public()
-            .filter(content_type=content_type)
-            .only("id", "title", "slug")
-            .order_by("title")
-        ):
-            page.kind = kind
-            pages.append(page)
+        content_type = ContentType.objects.get_for_model(apps.get_model(label))
+        kinds[content_type.pk] = "procedure" if label.startswith("procedures") else "condition"
+    pages = list(
+        Page.objects.live()
+        .public()
+        .filter(content_type__in=kinds)
+        .only("id", "title", "slug", "content_type_id")
+        .order_by("title")
+    )
+    for page in pages:
+        page.kind = kinds[page.content_type_id]
     return pages
 
 

@@ -183,16 +183,11 @@ class AppointmentRequest(models.Model):
         return self.reference
 
     def save(self, *args, **kwargs):
+        # Unique by constraint: a clash (1 in 31**8 per pair) raises IntegrityError,
+        # and the form's view draws again.
         if not self.reference:
-            self.reference = self.unused_reference()
+            self.reference = new_reference()
         super().save(*args, **kwargs)
-
-    @classmethod
-    def unused_reference(cls):
-        while True:
-            reference = new_reference()
-            if not cls.objects.filter(reference=reference).exists():
-                return reference
 
     @property
     def full_name(self):

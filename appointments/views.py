@@ -22,7 +22,7 @@ from wagtail.models import Site
 
 from appointments import tasks
 from appointments.forms import AppointmentRequestForm
-from appointments.models import AppointmentRequest, AppointmentSettings
+from appointments.models import AppointmentRequest, AppointmentSettings, new_reference
 
 logger = logging.getLogger(__name__)
 
@@ -152,6 +152,7 @@ def store_request(form, spam_reasons, site):
         )
         try:
             with transaction.atomic():
+                appointment.reference = new_reference()
                 appointment.save()
                 if not spam_reasons:
                     transaction.on_commit(

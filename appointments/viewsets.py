@@ -362,6 +362,11 @@ class AppointmentRequestViewSet(ModelViewSet):
             if pattern.name not in {"add", "delete", "copy"}
         ]
 
+    def register_reference_index(self):
+        # Requests stay out of Wagtail's reference index: otherwise a page's
+        # "Usage" tab would list the requests that name it, to any page editor.
+        pass
+
     def get_permissions_to_register(self):
         return Permission.objects.filter(
             content_type__app_label="appointments",
