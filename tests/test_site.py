@@ -209,3 +209,14 @@ def test_static_assets_stay_small():
     assert len(css) == 1
     assert css[0].stat().st_size < 30 * 1024
     assert sum(p.stat().st_size for p in (ROOT / "static").rglob("*.js")) < 20 * 1024
+
+
+@pytest.mark.django_db
+def test_public_pages_forbid_third_party_content(client, home):
+    response = client.get("/")
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "camera=()" in response["Permissions-Policy"]
