@@ -58,3 +58,8 @@ check-site: $(STAMP) check-tools
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles reports .pytest_cache .ruff_cache
+
+# The appointment form under load on PostgreSQL (as root; see bench/README.md).
+.PHONY: bench
+bench: $(STAMP)
+	bash bench/run.sh $(BENCH_ARGS)
