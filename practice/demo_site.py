@@ -13,13 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings as django_settings
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils.html import escape
 from PIL import Image as PILImage
 from PIL import ImageDraw
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.images import get_image_model
-from wagtail.models import Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from practice.models import (
     FooterLink,
@@ -168,7 +170,7 @@ class DemoLoader:
 
     def home(self, site_data):
         site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
-        root = Page.get_first_root_node()
+        root = Page.get_first_root_node() or self.tree_root()
         home = HomePage.objects.first()
         if home is None:
             data = site_data["home"]
@@ -199,6 +201,18 @@ class DemoLoader:
             if type(old_root.specific) is Page and not old_root.get_children().exists():
                 old_root.delete()
         return home
+
+    @staticmethod
+    def tree_root():
+        """The page tree's root, the root collection and the locale, as Wagtail's migrations make them.
+
+        Only an emptied database lacks them (e.g. after a transactional test's flush).
+        """
+        language = get_supported_content_language_variant(django_settings.LANGUAGE_CODE)
+        Locale.objects.get_or_create(language_code=language)
+        if Collection.get_first_root_node() is None:
+            Collection.add_root(name="Root")
+        return Page.add_root(instance=Page(title="Root", slug="root"))
 
     def practice_settings(self, site_data, home):
         site = Site.objects.get(root_page=home)
