@@ -371,3 +371,35 @@ class TestNoTrackers:
         for name, response in pages.items():
             assert response.status_code == 200, name
             assert third_party_resources(response.content.decode()) == [], name
+
+
+class TestErrorReports:
+    def test_a_crash_while_saving_reports_no_patient_details(self, client, form_data, monkeypatch):
+        import sys
+
+        from django.core.signals import got_request_exception
+        from django.views.debug import ExceptionReporter
+
+        def broken_save(self, *args, **kwargs):
+            raise RuntimeError("database went away")
+
+        monkeypatch.setattr(AppointmentRequest, "save", broken_save)
+        captured = {}
+
+        def remember(sender, request, **kwargs):
+            captured["request"] = request
+            captured["exc_info"] = sys.exc_info()
+
+        got_request_exception.connect(remember)
+        client.raise_request_exception = False
+        try:
+            response = client.post(URL, form_data())
+        finally:
+            got_request_exception.disconnect(remember)
+        assert response.status_code == 500
+        reporter = ExceptionReporter(captured["request"], *captured["exc_info"])
+        # What Django would email to ADMINS or show with DEBUG on: locals and POST included.
+        report = reporter.get_traceback_text() + reporter.get_traceback_html()
+        assert "database went away" in report
+        for value in PATIENT.values():
+            assert value not in report, value
