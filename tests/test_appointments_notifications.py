@@ -176,3 +176,25 @@ class FlakyBackend(BaseEmailBackend):
             raise TimeoutError("timed out")
         FlakyBackend.sent = list(messages)
         return len(messages)
+
+
+class TestDatabaseTaskBackend:
+    """Production: the post only queues the notification; the worker sends it."""
+
+    def test_the_worker_sends_what_the_post_queued(
+        self, client, form_data, settings, django_capture_on_commit_callbacks
+    ):
+        from django.core.management import call_command
+        from django_tasks_db.models import DBTaskResult
+
+        settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+        stored = send(client, form_data, django_capture_on_commit_callbacks)
+        assert mail.outbox == []
+        queued = DBTaskResult.objects.get()
+        assert queued.args_kwargs["args"][0] == stored.pk
+        # Only ids are queued: the task table holds no patient details either.
+        assert "Rosalind" not in str(queued.args_kwargs)
+
+        call_command("db_worker", "--batch", "--no-startup-delay")
+        assert len(mail.outbox) == 1
+        assert stored.reference in mail.outbox[0].subject
