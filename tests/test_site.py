@@ -92,7 +92,9 @@ class TestDemoContent:
     def test_every_menu_link_opens_a_live_page(self, client, demo_site):
         home = client.get("/")
         assert home.status_code == 200
-        links = set(re.findall(r'class="(?:menu|submenu)__link" href="([^"]+)"', home.content.decode()))
+        links = set(
+            re.findall(r'class="(?:menu|submenu)__link" href="([^"]+)"', home.content.decode())
+        )
         assert len(links) == 5 + 4 + 8 + 22 + 4
         for url in links:
             assert client.get(url).status_code == 200, url

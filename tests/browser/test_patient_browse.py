@@ -10,7 +10,9 @@ PHONE = {"width": 360, "height": 740}
 
 
 def serious_violations(page: Page):
-    results = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]})
+    results = Axe().run(
+        page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
+    )
     return [
         f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
         for v in results.response["violations"]
@@ -44,7 +46,10 @@ def test_patient_opens_the_menu_by_keyboard_and_reads_a_procedure(page: Page, li
     services_toggle = page.get_by_role("button", name="Services pages")
     for _ in range(20):
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.getAttribute('aria-controls')") == "submenu-procedures":
+        if (
+            page.evaluate("document.activeElement.getAttribute('aria-controls')")
+            == "submenu-procedures"
+        ):
             break
     expect(services_toggle).to_be_focused()
     page.keyboard.press("Enter")
