@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 import requests
 
 from checks import discovery, reports
+from checks.browser import CHROMIUM, CHROMIUM_ARGS, axe_blocking_violations
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -39,17 +40,6 @@ LIGHTHOUSE = TOOLS / "node_modules" / ".bin" / "lighthouse"
 VNU_JAR = TOOLS / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 WAPITI = ROOT / ".venv-scan" / "bin" / "wapiti"
 ALLOWLIST = ROOT / "checks" / "wapiti-allowlist.toml"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 WIDTHS = (360, 1280)
 LH_COLUMN = "lighthouse a11y bp seo [perf]"
 GATES = ("html", "axe", "focus", "lighthouse", "wapiti", "links", "budgets")
@@ -494,10 +484,6 @@ def note_third_party(host, found, request):
 
 
 def gate_browser(results, targets, base, chromium, run_axe, run_focus):
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
-    options = {"runOnly": {"type": "tag", "values": list(reports.AXE_TAGS)}}
     host = urlsplit(base).netloc
     for t in targets:
         third_party = []
@@ -511,8 +497,7 @@ def gate_browser(results, targets, base, chromium, run_axe, run_focus):
                     submit_main_form(page)
                 if run_axe:
                     try:
-                        response = axe.run(page, options=options).response
-                        failures = reports.axe_blocking(response.get("violations", []))
+                        failures = axe_blocking_violations(page)
                     except Exception as error:  # noqa: BLE001 - the gate fails, with the reason
                         failures = [f"axe could not run: {error}"]
                     results.record(t.name, f"axe-{width}", failures)

@@ -1,26 +1,14 @@
 import os
-import shutil
 
 import pytest
 from wagtail.models import Page, Site
 
+from checks.browser import CHROMIUM, CHROMIUM_ARGS
 from tests import factories
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls
 # the browser tests make around it are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="session")

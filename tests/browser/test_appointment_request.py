@@ -3,27 +3,16 @@
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
 from appointments.models import AppointmentRequest
+from checks.browser import axe_blocking_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 360, "height": 740}
-
-
-def serious_violations(page: Page):
-    results = Axe().run(
-        page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
-    )
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
-        for v in results.response["violations"]
-        if v.get("impact") in {"serious", "critical"}
-    ]
 
 
 @pytest.fixture
@@ -57,7 +46,7 @@ def test_patient_requests_and_front_desk_calls_back(page: Page, live_server, dem
     form = page.locator("form.appointment-form")
     reason = form.get_by_label("Reason for your visit")
     expect(reason.locator("option:checked")).to_have_text("Occipital Nerve Block")
-    assert serious_violations(page) == []
+    assert axe_blocking_violations(page) == []
 
     form.get_by_label("First name").fill("Rosalind")
     form.get_by_label("Last name").fill("Quimby")
@@ -84,7 +73,7 @@ def test_patient_requests_and_front_desk_calls_back(page: Page, live_server, dem
     phone = form.get_by_label("Phone number")
     expect(phone).to_have_attribute("aria-invalid", "true")
     assert AppointmentRequest.objects.count() == 0
-    assert serious_violations(page) == []
+    assert axe_blocking_violations(page) == []
 
     summary.get_by_role("link").click()
     expect(phone).to_be_focused()

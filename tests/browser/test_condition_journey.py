@@ -1,28 +1,11 @@
 """A patient with a condition searches for it, reads it, and finds the treatment and the clinic."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from checks.browser import axe_blocking_violations
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
-def serious_violations(page: Page):
-    results = Axe().run(page, options={"runOnly": WCAG})
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
-        for v in results.response["violations"]
-        if v.get("impact") in {"serious", "critical"}
-    ]
-
-
-@pytest.fixture
-def demo(transactional_db):
-    from practice.demo_site import load_demo_site
-
-    load_demo_site()
 
 
 def test_search_condition_treatment_location_then_axe_on_team_and_search(
@@ -34,12 +17,12 @@ def test_search_condition_treatment_location_then_axe_on_team_and_search(
     search.press("Enter")
     expect(page).to_have_url(live_server.url + "/search/?q=headache")
     expect(page.get_by_role("heading", level=1)).to_contain_text("headache")
-    assert serious_violations(page) == []
+    assert axe_blocking_violations(page) == []
 
     page.get_by_role("link", name="Headache", exact=True).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Headache")
     expect(page.get_by_role("heading", name="Call 911 now if:")).to_be_visible()
-    assert serious_violations(page) == []
+    assert axe_blocking_violations(page) == []
 
     treatments = page.locator("section[aria-labelledby=treatments]")
     treatments.get_by_role("link", name="Occipital Nerve Block").click()
@@ -51,9 +34,9 @@ def test_search_condition_treatment_location_then_axe_on_team_and_search(
     expect(page.get_by_role("heading", level=1)).to_have_text("NYC Carroll Gardens")
     expect(page.get_by_role("table")).to_contain_text("Wednesday")
     expect(page.get_by_role("link", name="(718) 555-0145")).to_be_visible()
-    assert serious_violations(page) == []
+    assert axe_blocking_violations(page) == []
     # One test, one demo load: a transactional flush removes the tree's root page.
     for path in ("/about/team/", "/about/meet-dr-sader/", "/locations/", "/search/?q=xylophone"):
         page.goto(live_server.url + path)
         expect(page.get_by_role("heading", level=1)).to_be_visible()
-        assert serious_violations(page) == [], path
+        assert axe_blocking_violations(page) == [], path

@@ -8,13 +8,6 @@ from checks.site_gate import focus_failures
 pytestmark = [pytest.mark.browser]
 
 
-@pytest.fixture
-def demo(transactional_db):
-    from practice.demo_site import load_demo_site
-
-    load_demo_site()
-
-
 def first_url(model):
     page = model.objects.live().public().order_by("path").first()
     assert page is not None, f"the demo site has no live {model.__name__}"

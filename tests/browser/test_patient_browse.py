@@ -1,36 +1,19 @@
 """A patient on a phone finds a procedure through the menu, by keyboard."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
+
+from checks.browser import axe_blocking_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 360, "height": 740}
 
 
-def serious_violations(page: Page):
-    results = Axe().run(
-        page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
-    )
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
-        for v in results.response["violations"]
-        if v.get("impact") in {"serious", "critical"}
-    ]
-
-
-@pytest.fixture
-def demo(transactional_db):
-    from practice.demo_site import load_demo_site
-
-    load_demo_site()
-
-
 def test_patient_opens_the_menu_by_keyboard_and_reads_a_procedure(page: Page, live_server, demo):
     page.set_viewport_size(PHONE)
     page.goto(live_server.url + "/")
-    assert serious_violations(page) == []
+    assert axe_blocking_violations(page) == []
 
     menu_button = page.get_by_role("button", name="Menu")
     expect(menu_button).to_have_attribute("aria-expanded", "false")
@@ -77,7 +60,7 @@ def test_patient_opens_the_menu_by_keyboard_and_reads_a_procedure(page: Page, li
     assert headings.index("What is Occipital Nerve Block?") < headings.index(
         "What are the potential risks for Occipital Nerve Block?"
     )
-    assert serious_violations(page) == []
+    assert axe_blocking_violations(page) == []
 
 
 def test_every_menu_link_is_reachable_without_javascript(browser, live_server, demo):
