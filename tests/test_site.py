@@ -222,3 +222,24 @@ def test_public_pages_forbid_third_party_content(client, home):
     assert "frame-ancestors 'none'" in policy
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "camera=()" in response["Permissions-Policy"]
+
+
+@pytest.mark.django_db
+class TestAdminAccount:
+    def test_password_comes_from_the_environment(self, monkeypatch, capsys, django_user_model):
+        monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "chosen-by-the-owner-42")
+        call_command("ensure_admin")
+        admin = django_user_model.objects.get(username="admin")
+        assert admin.is_superuser
+        assert admin.check_password("chosen-by-the-owner-42")
+        assert "chosen-by-the-owner-42" not in capsys.readouterr().out
+
+    def test_generated_password_is_printed_once(self, monkeypatch, capsys, django_user_model):
+        monkeypatch.delenv("DJANGO_SUPERUSER_PASSWORD", raising=False)
+        call_command("ensure_admin")
+        first = capsys.readouterr().out
+        password = re.search(r"password `([^`]+)`", first).group(1)
+        assert django_user_model.objects.get(username="admin").check_password(password)
+        call_command("ensure_admin")
+        assert password not in capsys.readouterr().out
+        assert django_user_model.objects.filter(username="admin").count() == 1

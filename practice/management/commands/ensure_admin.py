@@ -13,12 +13,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="admin")
+        parser.add_argument(
+            "--admin-url", default="http://127.0.0.1:8000/admin/", help="Where the admin is served."
+        )
 
-    def handle(self, *args, username, **options):
+    def handle(self, *args, username, admin_url, **options):
         User = get_user_model()
         if User.objects.filter(username=username).exists():
             self.stdout.write(
-                f"Admin login: http://127.0.0.1:8000/admin/ as `{username}` "
+                f"Admin login: {admin_url} as `{username}` "
                 "(password as set before; change it in the admin)."
             )
             return
@@ -30,11 +33,11 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Created superuser `{username}`."))
         if generated:
             self.stdout.write(
-                f"Admin login: http://127.0.0.1:8000/admin/ user `{username}` password "
+                f"Admin login: {admin_url} user `{username}` password "
                 f"`{password}` (shown once; set DJANGO_SUPERUSER_PASSWORD to choose it)."
             )
         else:
             self.stdout.write(
-                f"Admin login: http://127.0.0.1:8000/admin/ user `{username}`, password "
+                f"Admin login: {admin_url} user `{username}`, password "
                 "from DJANGO_SUPERUSER_PASSWORD."
             )
