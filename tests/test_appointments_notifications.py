@@ -178,6 +178,10 @@ class FlakyBackend(BaseEmailBackend):
         return len(messages)
 
 
+# The worker closes its database connection after each task, as it should in
+# production; inside a test's rolled-back transaction that would end the test's
+# own connection (PostgreSQL), so this test commits for real.
+@pytest.mark.django_db(transaction=True)
 class TestDatabaseTaskBackend:
     """Production: the post only queues the notification; the worker sends it."""
 
