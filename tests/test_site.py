@@ -97,7 +97,13 @@ class TestDemoContent:
         )
         assert len(links) == 5 + 4 + 8 + 22 + 4
         for url in links:
-            assert client.get(url).status_code == 200, url
+            response = client.get(url)
+            assert response.status_code == 200, url
+            html = response.content.decode()
+            # one stylesheet, and no script that holds up rendering
+            assert len(re.findall(r'<link rel="stylesheet"', html)) == 1, url
+            for script in re.findall(r"<script\b[^>]*\bsrc=[^>]*>", html):
+                assert " defer" in script or " async" in script, (url, script)
 
     def test_every_demo_procedure_has_every_required_section(self, demo_site):
         from procedures.models import ProcedurePage
