@@ -66,8 +66,8 @@ class ProcedureIndexPage(SEOMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["procedures"] = (
-            ProcedurePage.objects.child_of(self).live().public().order_by("title")
+        context["procedures"] = public(
+            ProcedurePage.objects.child_of(self).live().order_by("title"), request
         )
         return context
 
