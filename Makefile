@@ -3,16 +3,23 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Every package, pinned: `make run` and `make test` install exactly this.
+LOCK := requirements.lock
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check install clean check-site check-tools
+.PHONY: run test lint format install lock clean check-site check-tools
 
-$(STAMP): pyproject.toml
+$(STAMP): $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -r $(LOCK)
 	touch $(STAMP)
+
+# After changing the dependencies in pyproject.toml: pin the whole tree again.
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra s3 --python-version 3.11 \
+		--custom-compile-command "make lock" --quiet -o $(LOCK)
 
 install: $(STAMP)
 
@@ -29,6 +36,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -16,8 +16,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from wagtail.models import Page
 
-from appointments.models import REASON_PAGE_MODELS, AppointmentRequest
-from practice.models import LocationPage
+from appointments.records import REASON_PAGE_MODELS, AppointmentRequest
+from locations.models import LocationPage
 
 PHONE_REGION = "US"
 NOT_SURE = "not-sure"

@@ -1,34 +1,24 @@
-"""Appointment requests: the patient's form page, the requests it stores, and
-what the front desk records about them.
+"""The appointment request form page. The requests it stores are in records.py.
 
-A request is health information. It lives only in these tables, is shown only
-in the admin to users with the appointment permissions, and never appears in
-an email, a log line or an audit entry label (`__str__` is the reference).
+The page's routes hand the request to `appointments.views`; the views, the
+form and the notification tasks import the records, never this module.
 """
 
-import datetime
-import secrets
-
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import models
-from django.utils import timezone
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from appointments import views
+from appointments.records import (  # noqa: F401 (the app's models, registered from here)
+    AppointmentRequest,
+    AppointmentSettings,
+    Note,
+    StatusChange,
+)
 from practice.models import SECTION_FEATURES
-
-# No 0/O, 1/I/L: a reference read out over the phone cannot be misheard.
-REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-REFERENCE_LENGTH = 8
-
-# The page types a patient can name as the reason for the visit.
-REASON_PAGE_MODELS = ("procedures.ProcedurePage", "conditions.ConditionPage")
 
 DEFAULT_EMERGENCY_NOTICE = (
     "This form is not for emergencies. If you have a medical emergency, call 911."
@@ -72,227 +62,9 @@ class AppointmentRequestPage(RoutablePageMixin, Page):
     @path("")
     def request_form(self, request):
         """The form: GET shows it, POST stores the request and redirects."""
-        from appointments import views
-
         return views.request_form(self, request)
 
     @path("thanks/<str:reference>/<str:code>/")
     def thanks(self, request, reference, code):
         """What happens next, with the reference; nothing the patient typed."""
-        from appointments import views
-
         return views.thanks(self, request, reference, code)
-
-
-def new_reference():
-    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
-
-
-def add_business_days(start, days):
-    """`start` moved on by `days` weekdays (Saturday and Sunday do not count)."""
-    moment = start
-    remaining = days
-    while remaining > 0:
-        moment += datetime.timedelta(days=1)
-        if moment.weekday() < 5:
-            remaining -= 1
-    return moment
-
-
-class AppointmentRequestQuerySet(models.QuerySet):
-    def new(self):
-        return self.filter(status=AppointmentRequest.Status.NEW)
-
-
-class AppointmentRequest(models.Model):
-    """One patient's request to be called back about an appointment."""
-
-    class Status(models.TextChoices):
-        NEW = "new", "New"
-        CONTACTED = "contacted", "Contacted"
-        SCHEDULED = "scheduled", "Scheduled"
-        CLOSED = "closed", "Closed"
-        DECLINED = "declined", "Declined"
-        SPAM = "spam", "Spam"
-
-    class ContactMethod(models.TextChoices):
-        PHONE = "phone", "Phone call"
-        EMAIL = "email", "Email"
-
-    class PatientStatus(models.TextChoices):
-        NEW = "new", "New patient"
-        RETURNING = "returning", "Returning patient"
-
-    class PreferredTimes(models.TextChoices):
-        MORNINGS = "mornings", "Weekday mornings"
-        AFTERNOONS = "afternoons", "Weekday afternoons"
-        ANY = "any", "Any time"
-
-    reference = models.CharField(max_length=REFERENCE_LENGTH, unique=True, editable=False)
-    status = models.CharField(
-        max_length=12, choices=Status.choices, default=Status.NEW, db_index=True
-    )
-    spam_reasons = models.CharField(
-        max_length=255, blank=True, editable=False, help_text="Why the form set this aside."
-    )
-    created_at = models.DateTimeField("received", default=timezone.now, db_index=True)
-    status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
-
-    first_name = models.CharField(max_length=100)
-    last_name = models.CharField(max_length=100)
-    phone = models.CharField(max_length=20, help_text="E.164, e.g. +12035550142")
-    email = models.EmailField()
-    preferred_contact = models.CharField(
-        "preferred contact method", max_length=10, choices=ContactMethod.choices
-    )
-    patient_status = models.CharField(
-        "new or returning", max_length=10, choices=PatientStatus.choices
-    )
-    location = models.ForeignKey(
-        "practice.LocationPage",
-        verbose_name="preferred location",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    # Kept as typed at the time, so renaming or deleting a page loses nothing.
-    location_name = models.CharField(max_length=255, blank=True, editable=False)
-    reason = models.ForeignKey(
-        "wagtailcore.Page",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="A procedure or condition page; empty means “Not sure”.",
-    )
-    reason_name = models.CharField(max_length=255, blank=True, editable=False)
-    preferred_times = models.CharField(max_length=12, choices=PreferredTimes.choices)
-    insurance = models.CharField(max_length=100, blank=True)
-    message = models.TextField(max_length=1000, blank=True)
-    consented_at = models.DateTimeField("consented to be contacted at", null=True, editable=False)
-
-    objects = AppointmentRequestQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = "appointment request"
-        indexes = [models.Index(fields=["status", "created_at"])]
-
-    def __str__(self):
-        # Only the reference: this string lands in audit log labels and admin titles.
-        return self.reference
-
-    def save(self, *args, **kwargs):
-        # Unique by constraint: a clash (1 in 31**8 per pair) raises IntegrityError,
-        # and the form's view draws again.
-        if not self.reference:
-            self.reference = new_reference()
-        super().save(*args, **kwargs)
-
-    @property
-    def full_name(self):
-        return f"{self.first_name} {self.last_name}"
-
-    @property
-    def reason_display(self):
-        return self.reason_name or "Not sure"
-
-    def call_back_by(self, business_days):
-        """When the practice promised to have called back (local time)."""
-        return add_business_days(timezone.localtime(self.created_at), business_days)
-
-    def is_overdue(self, business_days, now=None):
-        if self.status != self.Status.NEW:
-            return False
-        return (now or timezone.now()) > self.call_back_by(business_days)
-
-
-class StatusChange(models.Model):
-    """One change of a request's status: who, when, from what, to what."""
-
-    request = models.ForeignKey(
-        AppointmentRequest, on_delete=models.CASCADE, related_name="status_changes"
-    )
-    from_status = models.CharField(max_length=12, choices=AppointmentRequest.Status.choices)
-    to_status = models.CharField(max_length=12, choices=AppointmentRequest.Status.choices)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    changed_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["changed_at", "pk"]
-
-    def __str__(self):
-        return f"{self.request}: {self.from_status} → {self.to_status}"
-
-
-class Note(models.Model):
-    """What the front desk recorded about a request. Appended, never edited."""
-
-    request = models.ForeignKey(AppointmentRequest, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    text = models.TextField(max_length=2000)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-
-    def __str__(self):
-        return f"Note on {self.request}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValueError("Notes are appended, never edited: add a new note instead.")
-        super().save(*args, **kwargs)
-
-
-def validate_email_list(value):
-    for address in split_addresses(value):
-        validate_email(address)
-    if not split_addresses(value) and value.strip():
-        raise ValidationError("Enter email addresses separated by commas or new lines.")
-
-
-def split_addresses(value):
-    return [item.strip() for item in value.replace(",", "\n").splitlines() if item.strip()]
-
-
-@register_setting(icon="mail")
-class AppointmentSettings(BaseSiteSetting):
-    """Who hears about new requests, and what the practice promises patients."""
-
-    notification_emails = models.TextField(
-        "notify these addresses",
-        blank=True,
-        validators=[validate_email_list],
-        help_text="One per line. They get the reference, location and a link: never "
-        "the patient's details.",
-    )
-    call_back_business_days = models.PositiveSmallIntegerField(
-        "call back within (business days)",
-        default=1,
-        help_text="Requests still New after this are highlighted as overdue.",
-    )
-    send_patient_confirmation = models.BooleanField(
-        "email the patient a confirmation",
-        default=False,
-        help_text="Only the reference and the practice's phone number.",
-    )
-
-    panels = [
-        MultiFieldPanel(
-            [FieldPanel("notification_emails"), FieldPanel("send_patient_confirmation")],
-            heading="Notifications",
-        ),
-        FieldPanel("call_back_business_days"),
-    ]
-
-    class Meta:
-        verbose_name = "appointment requests"
-
-    @property
-    def notification_addresses(self):
-        return split_addresses(self.notification_emails)

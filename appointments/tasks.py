@@ -18,7 +18,7 @@ from django.utils import timezone
 from django_tasks import task
 from wagtail.models import Site
 
-from appointments.models import AppointmentRequest, AppointmentSettings
+from appointments.records import AppointmentRequest, AppointmentSettings
 from practice.models import PracticeSettings
 
 logger = logging.getLogger(__name__)

@@ -22,7 +22,7 @@ from wagtail.models import Site
 
 from appointments import tasks
 from appointments.forms import AppointmentRequestForm
-from appointments.models import AppointmentRequest, AppointmentSettings, new_reference
+from appointments.records import AppointmentRequest, AppointmentSettings, new_reference
 
 logger = logging.getLogger(__name__)
 

@@ -28,18 +28,11 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry, Site
 
-from appointments.models import AppointmentRequest, AppointmentSettings, Note, StatusChange
-from practice.models import LocationPage
+from appointments.records import AppointmentRequest, AppointmentSettings, Note, StatusChange
+from locations.models import LocationPage
+from practice.spreadsheets import csv_safe
 
 Status = AppointmentRequest.Status
-
-# Anything the public typed could be a spreadsheet formula: neutralise it in CSV.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value):
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def call_back_days(request):

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
-from appointments.models import AppointmentRequest
+from appointments.records import AppointmentRequest
 from appointments.viewsets import AppointmentRequestViewSet
 
 

@@ -1,3 +1,5 @@
+"""Conditions the practice treats: the A-to-Z index and each condition's page."""
+
 from django.db import models
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalManyToManyField
@@ -7,32 +9,20 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from practice import structured_data as schema
-from practice.models import SECTION_FEATURES, ClinicalReviewMixin, SEOMixin
+from practice.models import SECTION_FEATURES, ClinicalReviewMixin, IndexPage, SEOMixin
 from practice.navigation import public
 
 
-class ConditionIndexPage(SEOMixin, Page):
+class ConditionIndexPage(IndexPage):
     """The conditions the practice treats, A to Z."""
-
-    intro = RichTextField(features=SECTION_FEATURES, blank=True)
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    promote_panels = Page.promote_panels + SEOMixin.seo_panels
 
     parent_page_types = ["practice.HomePage"]
     subpage_types = ["conditions.ConditionPage"]
-    max_count = 1
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["conditions"] = public(
-            ConditionPage.objects.child_of(self)
-            .live()
-            .order_by("title")
-            .only("title", "summary", "url_path", "path", "depth"),
-            request,
-        )
-        return context
+    listing_model = "conditions.ConditionPage"
+
+    def listing_queryset(self, pages):
+        return pages.order_by("title").only("title", "summary", "url_path", "path", "depth")
 
 
 class ConditionPage(ClinicalReviewMixin, SEOMixin, Page):
@@ -86,8 +76,6 @@ class ConditionPage(ClinicalReviewMixin, SEOMixin, Page):
         FieldPanel("related_conditions"),
         *ClinicalReviewMixin.review_panels,
     ]
-    promote_panels = Page.promote_panels + SEOMixin.seo_panels
-
     parent_page_types = ["conditions.ConditionIndexPage"]
     subpage_types = []
 

@@ -2,7 +2,8 @@
 
 The main menu is two levels of live, public pages marked "Show in menus",
 fetched in one query for the pages and one for view restrictions, however
-many pages the site has. A page class may set `menu_label` when the practice
+many pages the site has. Links to a section of the site (the request form,
+the conditions) are found in the same pages, never typed as paths. A page class may set `menu_label` when the practice
 names its section differently in the menu (Procedures are "Services").
 """
 
@@ -42,20 +43,56 @@ def _label(page):
     return getattr(page.specific_class, "menu_label", None) or page.title
 
 
+def section_pages(site, request=None):
+    """The live, public pages of the site's first two levels, in tree order, in one query.
+
+    Read once per request: the main menu and the links to a section's page
+    (`section_url`) both come from it.
+    """
+    cached = getattr(request, "_section_pages", None)
+    if cached is not None and cached[0] == site.pk:
+        return cached[1]
+    root = site.root_page
+    pages = list(
+        public(
+            Page.objects.live()
+            .filter(path__startswith=root.path, depth__in=(root.depth + 1, root.depth + 2))
+            .only(
+                "id",
+                "title",
+                "slug",
+                "url_path",
+                "path",
+                "depth",
+                "content_type_id",
+                "show_in_menus",
+            )
+            .order_by("path"),
+            request,
+        )
+    )
+    if request is not None:
+        request._section_pages = (site.pk, pages)
+    return pages
+
+
+def section_url(site, model_label, request=None):
+    """The URL of the first top-level page of type `model_label` ("app.Model"), or ""."""
+    depth = site.root_page.depth + 1
+    for page in section_pages(site, request):
+        if page.depth == depth and page.specific_class._meta.label == model_label:
+            return page.get_url(request)
+    return ""
+
+
 def build_main_menu(site, request=None, current_page=None):
     root = site.root_page
-    pages = public(
-        Page.objects.live()
-        .in_menu()
-        .filter(path__startswith=root.path, depth__in=(root.depth + 1, root.depth + 2))
-        .only("id", "title", "slug", "url_path", "path", "depth", "content_type_id")
-        .order_by("path"),
-        request,
-    )
     current_path = current_page.path if current_page else ""
     items = {}
     menu = []
-    for page in pages:
+    for page in section_pages(site, request):
+        if not page.show_in_menus:
+            continue
         item = MenuItem(
             title=_label(page),
             url=page.get_url(request),

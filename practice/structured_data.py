@@ -8,25 +8,32 @@ page's one script tag. No FAQ or HowTo markup: search engines dropped it.
 """
 
 import json
-import re
 
-from django.utils.html import strip_tags
+from bs4 import BeautifulSoup
 from django.utils.safestring import mark_safe
 
 CONTEXT = "https://schema.org"
+# Elements that end a line of text: a space keeps their words apart.
+BLOCK_ELEMENTS = ["p", "li", "br", "h2", "h3", "h4", "ul", "ol", "div"]
+
+
+def _plain(element):
+    for block in element.find_all(BLOCK_ELEMENTS):
+        block.append(" ")
+    # The parser has turned entities (&amp;, &#x27;) back into the characters they stand for.
+    return " ".join(element.get_text().split())
 
 
 def text(html):
-    """Rich text as plain text on one line."""
-    return " ".join(strip_tags(re.sub(r"<(/p|/li|br\s*/?)>", r" \g<0>", html or "")).split())
+    """Rich text as plain text on one line, as a reader would read it."""
+    return _plain(BeautifulSoup(html or "", "html.parser"))
 
 
 def items(html):
     """The list items of rich text (or its paragraphs when it has no list), as plain text."""
-    parts = re.findall(r"<li[^>]*>(.*?)</li>", html or "", re.S) or re.findall(
-        r"<p[^>]*>(.*?)</p>", html or "", re.S
-    )
-    return [t for t in (text(part) for part in parts) if t]
+    soup = BeautifulSoup(html or "", "html.parser")
+    parts = soup.find_all("li") or soup.find_all("p")
+    return [t for t in (_plain(part) for part in parts) if t]
 
 
 def absolute(url, root_url):

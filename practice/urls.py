@@ -21,7 +21,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("search/", views.search, name="search"),
-    path("newsletter/", views.newsletter_signup, name="newsletter_signup"),
+    path("newsletter/", include("newsletter.urls")),
     # Browsers and crawlers ask for /favicon.ico whatever the page links to.
     path("favicon.ico", lambda request: redirect(static("favicon.svg"), permanent=True)),
 ]

@@ -1,4 +1,4 @@
-"""Site-wide views: search, robots.txt, the newsletter sign-up and the error pages."""
+"""Site-wide views: search, robots.txt and the error pages."""
 
 import logging
 import re
@@ -7,14 +7,11 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
-from django.utils import timezone
 from django.views.decorators.cache import cache_control
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
-from practice.forms import NewsletterSignupForm
-from practice.models import NewsletterSubscriber, PracticeSettings
+from practice.models import PracticeSettings
 from practice.navigation import public
 
 logger = logging.getLogger(__name__)
@@ -116,26 +113,6 @@ def robots_txt(request):
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
-
-
-# No CSRF token: the form sits in the footer of every page, and a token would
-# make every page uncacheable. A forged sign-up could only add an address the
-# sender already knows, which anyone can do by filling in the form.
-@csrf_exempt
-def newsletter_signup(request):
-    if request.method != "POST":
-        return render(request, "practice/newsletter_signup.html", {"newsletter_form": None})
-    form = NewsletterSignupForm(request.POST)
-    if not form.is_valid():
-        return render(
-            request, "practice/newsletter_signup.html", {"newsletter_form": form}, status=400
-        )
-    email = form.cleaned_data["email"]
-    # Signing up twice is no error: get_or_create also settles two posts racing.
-    NewsletterSubscriber.objects.get_or_create(
-        email=email, defaults={"consented_at": timezone.now()}
-    )
-    return render(request, "practice/newsletter_thanks.html")
 
 
 def server_error(request):

@@ -22,17 +22,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-# The rich-text section fields of ProcedurePage, in page order.
-SECTION_FIELDS = (
-    "overview",
-    "preparation",
-    "reasons",
-    "during",
-    "follow_up",
-    "common_risks",
-    "serious_risks",
-    "related_tests",
-)
+from procedures.sections import SECTION_FIELDS
 
 # The longest lead-in ProcedurePage.risks_intro can hold.
 RISKS_INTRO_MAX_LENGTH = 255

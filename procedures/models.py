@@ -1,6 +1,8 @@
+"""Procedures ("Services" in the menu): the index and each procedure's page."""
+
 from django.db import models
 from django.utils.functional import cached_property
-from django.utils.html import strip_tags
+from django.utils.html import escape, strip_tags
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -9,8 +11,9 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from practice import structured_data as schema
-from practice.models import SECTION_FEATURES, ClinicalReviewMixin, SEOMixin
+from practice.models import SECTION_FEATURES, ClinicalReviewMixin, IndexPage, SEOMixin
 from practice.navigation import public
+from procedures.sections import SECTION_FIELDS, SECTIONS
 
 DEFAULT_RISKS_INTRO = "Most side effects are mild and go away on their own. They may include:"
 SERIOUS_RISKS_INTRO = "Rare but serious risks include:"
@@ -26,7 +29,7 @@ class ProcedurePageForm(WagtailAdminPageForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ProcedurePage.required_sections:
+        for name in ProcedurePage.required_sections():
             field = self.fields.get(name)
             if field is not None:
                 label = ProcedurePage._meta.get_field(name).verbose_name
@@ -39,7 +42,7 @@ class ProcedurePageForm(WagtailAdminPageForm):
     def clean(self):
         cleaned_data = super().clean()
         # An emptied editor can still hold an empty paragraph: that is no section.
-        for name in ProcedurePage.required_sections:
+        for name in ProcedurePage.required_sections():
             value = cleaned_data.get(name)
             if value and not strip_tags(value).strip():
                 cleaned_data[name] = ""
@@ -49,27 +52,18 @@ class ProcedurePageForm(WagtailAdminPageForm):
         return cleaned_data
 
 
-class ProcedureIndexPage(SEOMixin, Page):
-    """The list of procedures ("Services" in the menu)."""
-
-    intro = RichTextField(features=SECTION_FEATURES, blank=True)
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    promote_panels = Page.promote_panels + SEOMixin.seo_panels
+class ProcedureIndexPage(IndexPage):
+    """The list of procedures ("Services" in the menu), A to Z."""
 
     parent_page_types = ["practice.HomePage"]
     subpage_types = ["procedures.ProcedurePage"]
-    max_count = 1
 
+    listing_model = "procedures.ProcedurePage"
     # The practice calls its procedures "Services" in the menu.
     menu_label = "Services"
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["procedures"] = public(
-            ProcedurePage.objects.child_of(self).live().order_by("title"), request
-        )
-        return context
+    def listing_queryset(self, pages):
+        return pages.order_by("title").only("title", "summary", "url_path", "path", "depth")
 
 
 class ProcedurePage(ClinicalReviewMixin, SEOMixin, Page):
@@ -115,7 +109,7 @@ class ProcedurePage(ClinicalReviewMixin, SEOMixin, Page):
         "The condition pages list it under “Treatments we offer”.",
     )
     locations = ParentalManyToManyField(
-        "practice.LocationPage",
+        "locations.LocationPage",
         blank=True,
         related_name="procedures",
         help_text="Where this procedure is offered. The location pages list it.",
@@ -139,7 +133,6 @@ class ProcedurePage(ClinicalReviewMixin, SEOMixin, Page):
         FieldPanel("locations"),
         *ClinicalReviewMixin.review_panels,
     ]
-    promote_panels = Page.promote_panels + SEOMixin.seo_panels
     social_image_fallback = "hero_image"
     base_form_class = ProcedurePageForm
 
@@ -148,55 +141,38 @@ class ProcedurePage(ClinicalReviewMixin, SEOMixin, Page):
 
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
-        index.SearchField("overview"),
-        index.SearchField("preparation"),
-        index.SearchField("reasons"),
-        index.SearchField("during"),
-        index.SearchField("follow_up"),
         index.SearchField("risks_intro"),
-        index.SearchField("common_risks"),
-        index.SearchField("serious_risks"),
-        index.SearchField("related_tests"),
+        *(index.SearchField(name) for name in SECTION_FIELDS),
     ]
 
-    required_sections = (
-        "overview",
-        "preparation",
-        "reasons",
-        "during",
-        "follow_up",
-        "common_risks",
-    )
+    @classmethod
+    def required_sections(cls):
+        """The section fields a procedure cannot be published without."""
+        return [name for name in SECTION_FIELDS if not cls._meta.get_field(name).blank]
 
     @cached_property
     def sections(self):
         """The page's sections in reading order, each with its question heading.
 
-        Optional sections left empty are left out, heading and all.
+        Optional sections left empty are left out, heading and all. The risks
+        section shows each list after its lead-in sentence.
         """
-        title = self.title
-        sections = [
-            ("overview", f"What is {title}?", self.overview),
-            ("preparation", f"How do you prepare for {title}?", self.preparation),
-            ("reasons", f"Why is {title} performed?", self.reasons),
-            ("during", f"What can you expect during {title}?", self.during),
-            ("follow-up", f"What is the follow-up like for {title}?", self.follow_up),
-            ("risks", f"What are the potential risks for {title}?", None),
-            ("related-tests", f"Are there related tests to {title}?", self.related_tests),
-        ]
-        return [
-            {"id": anchor, "heading": heading, "body": body}
-            for anchor, heading, body in sections
-            if anchor == "risks" and self.has_risks or anchor != "risks" and body
-        ]
+        sections = []
+        for section in SECTIONS:
+            body = "".join(self.section_body(name) for name in section.fields)
+            if body:
+                heading = section.question.format(title=self.title)
+                sections.append({"id": section.anchor, "heading": heading, "body": body})
+        return sections
 
-    @property
-    def has_risks(self):
-        return bool(self.common_risks or self.serious_risks)
-
-    @property
-    def serious_risks_intro(self):
-        return SERIOUS_RISKS_INTRO
+    def section_body(self, name):
+        html = getattr(self, name)
+        if not html:
+            return ""
+        lead_ins = {"common_risks": self.risks_intro, "serious_risks": SERIOUS_RISKS_INTRO}
+        if name in lead_ins:
+            return f"<p>{escape(lead_ins[name])}</p>{html}"
+        return html
 
     @property
     def schema_type(self):

@@ -1,10 +1,16 @@
 import os
+import time
 
 import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
 from wagtail.models import Page, Site
 
+from appointments.forms import form_started_token
 from checks.browser import CHROMIUM, CHROMIUM_ARGS
+from demo.loader import DemoLoader
 from tests import factories
+from tests.factories import PATIENT
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls
 # the browser tests make around it are still synchronous and safe.
@@ -78,7 +84,92 @@ def physician(home):
 @pytest.fixture
 def demo_site(db):
     """The whole reference practice, as `load_demo` builds it."""
-    from practice.demo_site import load_demo_site
-
-    load_demo_site()
+    DemoLoader().load()
     return Site.objects.get(is_default_site=True)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate limits and cached pages live in the cache: every test starts with it empty."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def request_page(home):
+    return factories.AppointmentRequestPageFactory(
+        parent=home,
+        intro="<p>Tell us how to reach you.</p>",
+        privacy_notice="<p>We use this only to contact you.</p>",
+        thank_you="<p>Thank you, we have your request.</p>",
+    )
+
+
+@pytest.fixture
+def locations(home):
+    index = factories.LocationIndexPageFactory(parent=home, slug="locations")
+    return {
+        "stamford": factories.LocationPageFactory(
+            parent=index, title="Stamford, CT", slug="stamford"
+        ),
+        "virtual": factories.LocationPageFactory(
+            parent=index, title="Virtual Appointment", slug="virtual-appointment"
+        ),
+    }
+
+
+@pytest.fixture
+def procedure(procedure_index):
+    return factories.ProcedurePageFactory(
+        parent=procedure_index, title="Occipital Nerve Block", slug="occipital-nerve-block"
+    )
+
+
+@pytest.fixture
+def condition(home):
+    index = factories.ConditionIndexPageFactory(parent=home, slug="conditions")
+    return factories.ConditionPageFactory(parent=index, title="Headache", slug="headache")
+
+
+@pytest.fixture
+def appointment_settings(home):
+    return factories.AppointmentSettingsFactory(notification_emails="frontdesk@example.test")
+
+
+@pytest.fixture
+def form_data(request_page, locations, procedure, condition, appointment_settings):
+    """A complete, valid post: as a patient would send it after a minute on the page."""
+
+    def make(**overrides):
+        data = {
+            **PATIENT,
+            "preferred_contact": "phone",
+            "patient_status": "new",
+            "location": str(locations["stamford"].pk),
+            "reason": str(procedure.pk),
+            "preferred_times": "mornings",
+            "consent": "on",
+            "website": "",
+            "started": form_started_token(time.time() - 60),
+        }
+        data.update(overrides)
+        return {key: value for key, value in data.items() if value is not None}
+
+    return make
+
+
+@pytest.fixture
+def front_desk_user(django_user_model):
+    user = django_user_model.objects.create_user(
+        "frontdesk", "fd@example.test", "pw-front-desk-1", first_name="Fran", last_name="Desk"
+    )
+    user.groups.add(Group.objects.get(name="Front desk"))
+    return user
+
+
+@pytest.fixture
+def editor_user(django_user_model):
+    user = django_user_model.objects.create_user("editor", "ed@example.test", "pw-editor-1")
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user

@@ -7,23 +7,36 @@ import wagtail_factories
 from django.utils import timezone
 from wagtail.models import Site
 
-from appointments.models import AppointmentRequestPage
+from appointments.models import (
+    AppointmentRequest,
+    AppointmentRequestPage,
+    AppointmentSettings,
+    Note,
+    StatusChange,
+)
 from conditions.models import ConditionIndexPage, ConditionPage
+from locations.models import LocationIndexPage, LocationPage, OpeningHours
+from newsletter.models import NewsletterSubscriber
 from practice.models import (
     FooterLink,
     HomeFeaturedCondition,
     HomeFeaturedService,
     HomePage,
-    LocationIndexPage,
-    LocationPage,
-    NewsletterSubscriber,
-    OpeningHours,
     PracticeSettings,
     StandardPage,
-    TeamIndexPage,
-    TeamMemberPage,
 )
 from procedures.models import ProcedureIndexPage, ProcedurePage
+from team.models import TeamIndexPage, TeamMemberPage
+
+# A patient's answers on the appointment form, as typed.
+PATIENT = {
+    "first_name": "Rosalind",
+    "last_name": "Quimby",
+    "phone": "(203) 555-0187",
+    "email": "rosalind.quimby@example.test",
+    "message": "Pain in my left shoulder since March",
+    "insurance": "Acme Health Gold",
+}
 
 
 def bullets(*items):
@@ -176,17 +189,6 @@ class FooterLinkFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = FooterLink
-
-
-# Appointment requests (appended here so the imports above stay untouched).
-from django.utils import timezone  # noqa: E402
-
-from appointments.models import (  # noqa: E402
-    AppointmentRequest,
-    AppointmentSettings,
-    Note,
-    StatusChange,
-)
 
 
 class AppointmentRequestFactory(factory.django.DjangoModelFactory):

@@ -12,7 +12,6 @@ from wagtail.models import ModelLogEntry
 
 from appointments.models import AppointmentRequest, Note, StatusChange
 from tests import factories
-from tests.appointments_fixtures import *  # noqa: F403 - fixtures
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from django.core import mail
 from appointments.forms import form_started_token
 from appointments.models import AppointmentRequest
 from appointments.views import thanks_code
-from tests.appointments_fixtures import *  # noqa: F403 - fixtures
-from tests.appointments_fixtures import PATIENT
+from tests.factories import PATIENT
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 
 from appointments.models import AppointmentRequest
-from tests.appointments_fixtures import *  # noqa: F403 - fixtures
-from tests.appointments_fixtures import PATIENT
+from tests.factories import PATIENT
 
 pytestmark = pytest.mark.django_db
 

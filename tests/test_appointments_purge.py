@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from appointments.models import AppointmentRequest, add_business_days
+from appointments.records import AppointmentRequest, add_business_days
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -53,7 +53,10 @@ def test_new_page_type_is_covered_without_editing_the_gate(home):
 
     targets = discovery.build_targets(discovery.discover_pages(), search_available=False)
 
-    assert {t.page_type for t in targets} >= {"practice.LocationIndexPage", "practice.LocationPage"}
+    assert {t.page_type for t in targets} >= {
+        "locations.LocationIndexPage",
+        "locations.LocationPage",
+    }
 
 
 def sample_pages():

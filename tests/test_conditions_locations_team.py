@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from practice.models import OpeningHours
+from locations.models import OpeningHours
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -213,7 +213,9 @@ def test_team_member_profile_with_responsive_portrait(client, home):
     assert "<li>French</li>" in html
 
 
-def test_home_page_features_conditions_services_and_locations(client, home, procedure_index):
+def test_home_page_features_conditions_services_and_locations(
+    client, home, procedure_index, request_page
+):
     conditions = factories.ConditionIndexPageFactory(parent=home, slug="conditions")
     locations = factories.LocationIndexPageFactory(parent=home, slug="locations")
     headache = factories.ConditionPageFactory(

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.contrib.auth.models import Group, Permission
 
-from practice.models import NewsletterSubscriber
+from newsletter.models import NewsletterSubscriber
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -10,15 +10,11 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 
 from appointments.models import AppointmentRequestPage
 from conditions.models import ConditionIndexPage, ConditionPage
-from practice.models import (
-    HomePage,
-    LocationIndexPage,
-    LocationPage,
-    StandardPage,
-    TeamIndexPage,
-    TeamMemberPage,
-)
+from locations.models import LocationIndexPage, LocationPage
+from practice.models import HomePage, StandardPage
 from procedures.models import ProcedureIndexPage, ProcedurePage
+from procedures.sections import SECTION_FIELDS
+from team.models import TeamIndexPage, TeamMemberPage
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +92,7 @@ def test_empty_optional_sections_are_left_out_with_their_heading(client, procedu
     assert "What are the potential risks for Knee Injection?" in html
 
 
-def test_breadcrumb_byline_and_request_link(client, procedure_index, physician):
+def test_breadcrumb_byline_and_request_link(client, procedure_index, physician, request_page):
     page = factories.ProcedurePageFactory(
         parent=procedure_index,
         title="Lumbar Puncture",
@@ -155,7 +151,7 @@ class TestEditorPublishing:
             "risks_intro": page.risks_intro,
             "last_reviewed": "2026-09-30",
         }
-        for name in ProcedurePage.required_sections + ("serious_risks", "related_tests"):
+        for name in SECTION_FIELDS:
             data[name] = rich_text(getattr(page, name))
         data.update(changes)
         data["comments"] = inline_formset([])

@@ -111,7 +111,7 @@ class TestDemoContent:
         procedures = ProcedurePage.objects.live()
         assert procedures.count() == 22
         for procedure in procedures:
-            for name in ProcedurePage.required_sections:
+            for name in ProcedurePage.required_sections():
                 assert getattr(procedure, name).strip(), (procedure.title, name)
 
 

@@ -4,6 +4,7 @@ from wagtail.models import Site
 
 from practice import navigation
 from practice import structured_data as schema
+from practice.phone import tel_uri
 
 register = template.Library()
 
@@ -35,6 +36,20 @@ def main_menu(context):
     site = Site.find_for_request(request) if request else None
     menu = navigation.build_main_menu(site, request, context.get("page")) if site else []
     return {"menu": menu}
+
+
+@register.simple_tag(takes_context=True)
+def section_url(context, model_label):
+    """The URL of the site's section page of a type, e.g. "appointments.AppointmentRequestPage"."""
+    request = context.get("request")
+    site = Site.find_for_request(request) if request else None
+    return navigation.section_url(site, model_label, request) if site else ""
+
+
+@register.filter
+def tel_href(number):
+    """A phone number as written on the site, as a tel: link ("" if it is none)."""
+    return tel_uri(number)
 
 
 @register.inclusion_tag("components/breadcrumb.html", takes_context=True)

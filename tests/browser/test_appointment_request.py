@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from appointments.models import AppointmentRequest
 from checks.browser import axe_blocking_violations
+from demo.loader import DemoLoader
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,9 +18,7 @@ PHONE = {"width": 360, "height": 740}
 
 @pytest.fixture
 def demo(transactional_db, settings):
-    from practice.demo_site import load_demo_site
-
-    load_demo_site()
+    DemoLoader().load()
     cache.clear()
     # The test fills the form faster than a person could; the timer is tested elsewhere.
     settings.APPOINTMENT_MIN_FILL_SECONDS = 0

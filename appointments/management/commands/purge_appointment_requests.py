@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from appointments.models import AppointmentRequest
+from appointments.records import AppointmentRequest
 
 Status = AppointmentRequest.Status
 

@@ -156,7 +156,7 @@ class Command(BaseCommand):
         write(f"Sections filled: {', '.join(parsed.filled_sections) or 'none'}")
         empty = parsed.empty_sections
         write(f"Sections empty: {', '.join(empty) or 'none'}")
-        missing = [name for name in ProcedurePage.required_sections if name in empty]
+        missing = [name for name in ProcedurePage.required_sections() if name in empty]
         if missing:
             write(
                 self.style.WARNING(f"Required before publishing, still empty: {', '.join(missing)}")

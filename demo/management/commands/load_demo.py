@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from practice.demo_site import load_demo_site
+from demo.loader import DemoLoader
 from practice.models import HomePage
 
 
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         if if_empty and HomePage.objects.exists():
             self.stdout.write("The site already has pages: demo content not loaded.")
             return
-        loader = load_demo_site()
+        loader = DemoLoader().load()
         if loader.created:
             self.stdout.write(
                 self.style.SUCCESS(

@@ -1,22 +1,15 @@
-"""Admin screens of the practice app: the newsletter subscribers."""
+"""The newsletter subscribers in the admin: list, search and export."""
 
 from wagtail import hooks
 from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from practice.models import NewsletterSubscriber
-
-SPREADSHEET_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formula(value):
-    """An address typed by the public must not run as a formula in a spreadsheet."""
-    value = str(value)
-    return "'" + value if value.startswith(SPREADSHEET_FORMULA_STARTS) else value
+from newsletter.models import NewsletterSubscriber
+from practice.spreadsheets import csv_safe
 
 
 class SubscriberIndexView(IndexView):
-    custom_field_preprocess = {"email": {"csv": neutralise_formula}}
+    custom_field_preprocess = {"email": {"csv": csv_safe}}
 
 
 class NewsletterSubscriberViewSet(ModelViewSet):

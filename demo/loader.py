@@ -1,4 +1,4 @@
-"""Builds the reference practice's demo site from the JSON files in practice/demo/.
+"""Builds the reference practice's demo site from the JSON files in demo/content/.
 
 Every page is found by its slug under its parent before it is created, so
 running the loader again creates nothing twice. Pages are published through
@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.files.images import ImageFile
 from django.db import transaction
@@ -23,21 +22,21 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale, Page, Site
 
+from appointments.models import AppointmentRequestPage
+from conditions.models import ConditionIndexPage, ConditionPage
+from locations.models import LocationIndexPage, LocationPage, OpeningHours
 from practice.models import (
     FooterLink,
     HomeFeaturedCondition,
     HomeFeaturedService,
     HomePage,
-    LocationIndexPage,
-    LocationPage,
-    OpeningHours,
     PracticeSettings,
     StandardPage,
-    TeamIndexPage,
-    TeamMemberPage,
 )
+from procedures.models import ProcedureIndexPage, ProcedurePage
+from team.models import TeamIndexPage, TeamMemberPage
 
-DEMO_DIR = Path(__file__).resolve().parent / "demo"
+DEMO_DIR = Path(__file__).resolve().parent / "content"
 REVIEWED_ON = datetime.date(2026, 9, 30)
 FOOTER_CONDITIONS = ["headache", "low-back-pain", "neck-pain"]
 FOOTER_SERVICES = [
@@ -274,8 +273,6 @@ class DemoLoader:
         )
 
     def conditions(self, home, physician):
-        ConditionIndexPage = apps.get_model("conditions", "ConditionIndexPage")
-        ConditionPage = apps.get_model("conditions", "ConditionPage")
         index = self.child(
             home,
             ConditionIndexPage,
@@ -311,8 +308,6 @@ class DemoLoader:
         return pages
 
     def procedures(self, home, physician, conditions):
-        ProcedureIndexPage = apps.get_model("procedures", "ProcedureIndexPage")
-        ProcedurePage = apps.get_model("procedures", "ProcedurePage")
         index = self.child(
             home,
             ProcedureIndexPage,
@@ -436,7 +431,6 @@ class DemoLoader:
         home.save_revision().publish()
 
     def request_page(self, home, data):
-        AppointmentRequestPage = apps.get_model("appointments", "AppointmentRequestPage")
         return self.child(
             home,
             AppointmentRequestPage,
@@ -458,8 +452,3 @@ class DemoLoader:
         links += [(FooterLink.Column.SERVICES, procedures[slug]) for slug in FOOTER_SERVICES]
         for order, (column, page) in enumerate(links):
             FooterLink.objects.create(setting=settings, column=column, page=page, sort_order=order)
-
-
-def load_demo_site():
-    """Build the demo site; returns the loader with what it created and found."""
-    return DemoLoader().load()

@@ -1,0 +1,242 @@
+"""Where patients are seen: the clinics and the virtual visit, with hours and directions.
+
+The procedures offered at a location are chosen on each procedure
+(`ProcedurePage.locations`) and read back here.
+"""
+
+from urllib.parse import urlencode
+
+from django.db import models
+from django.utils.functional import cached_property
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from practice.models import SECTION_FEATURES, IndexPage, SEOMixin, StandardPage
+from practice.navigation import public
+from practice.phone import tel_uri
+
+
+class LocationIndexPage(IndexPage):  # noqa: DJ008 (Page's __str__ is the title)
+    """The clinics and the virtual visit, then pages to read before coming (Plan your visit)."""
+
+    parent_page_types = ["practice.HomePage"]
+    subpage_types = ["locations.LocationPage", "practice.StandardPage"]
+
+    listing_model = "locations.LocationPage"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["other_pages"] = public(
+            StandardPage.objects.child_of(self).live().order_by("path"), request
+        )
+        return context
+
+
+class LocationPage(SEOMixin, Page):  # noqa: DJ008 (Page's __str__ is the title)
+    """A clinic, or the virtual visit (a location without an address).
+
+    The procedures offered here are chosen on each procedure and read back
+    through `procedures`.
+    """
+
+    summary = models.TextField(blank=True, help_text="One or two sentences shown in listings.")
+    street = models.CharField(
+        max_length=120, blank=True, help_text="Leave the address empty for the virtual visit."
+    )
+    city = models.CharField(max_length=80, blank=True)
+    state = models.CharField(max_length=40, blank=True, help_text="Two letters, e.g. CT")
+    postal_code = models.CharField(max_length=20, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    fax = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    hours_note = models.CharField(
+        "note on hours",
+        max_length=255,
+        blank=True,
+        help_text="Holidays and other exceptions, shown under the opening hours.",
+    )
+    photo = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    directions = RichTextField(features=SECTION_FEATURES, blank=True)
+    parking = RichTextField(features=SECTION_FEATURES, blank=True)
+    transit = RichTextField("public transit", features=SECTION_FEATURES, blank=True)
+    video_instructions = RichTextField(
+        "how video visits work",
+        features=SECTION_FEATURES,
+        blank=True,
+        help_text="For the virtual visit: what patients need and how they join.",
+    )
+    body = RichTextField("more information", features=SECTION_FEATURES, blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("photo"),
+        MultiFieldPanel(
+            [
+                FieldPanel("street"),
+                FieldPanel("city"),
+                FieldPanel("state"),
+                FieldPanel("postal_code"),
+            ],
+            heading="Address",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("phone"), FieldPanel("fax"), FieldPanel("email")], heading="Contact"
+        ),
+        InlinePanel(
+            "opening_hours",
+            heading="Opening hours",
+            label="Opening hours",
+            help_text="One row per day the location is open; days without a row show as closed.",
+        ),
+        FieldPanel("hours_note"),
+        FieldPanel("directions"),
+        FieldPanel("parking"),
+        FieldPanel("transit"),
+        FieldPanel("video_instructions"),
+        FieldPanel("body"),
+    ]
+    parent_page_types = ["locations.LocationIndexPage"]
+    subpage_types = []
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("city"),
+        index.SearchField("street"),
+        index.SearchField("directions"),
+        index.SearchField("parking"),
+        index.SearchField("transit"),
+        index.SearchField("video_instructions"),
+        index.SearchField("body"),
+    ]
+
+    social_image_fallback = "photo"
+    # How the page shows as a card on the locations page: address and contact.
+    card_template = "locations/includes/card.html"
+
+    @property
+    def is_virtual(self):
+        return not self.street
+
+    @property
+    def address_lines(self):
+        locality = " ".join(part for part in (self.state, self.postal_code) if part)
+        second = ", ".join(part for part in (self.city, locality) if part)
+        return [line for line in (self.street, second) if line]
+
+    @property
+    def map_url(self):
+        """A plain link to the address on a map: nothing third-party loads on our page."""
+        if self.is_virtual:
+            return ""
+        query = urlencode({"api": 1, "query": ", ".join(self.address_lines)})
+        return f"https://www.google.com/maps/search/?{query}"
+
+    @property
+    def phone_href(self):
+        return tel_uri(self.phone)
+
+    @cached_property
+    def sections(self):
+        """The practical sections under the hours, each under its heading; empty ones left out."""
+        sections = [
+            ("video-visits", "How do video visits work?", self.video_instructions),
+            ("directions", "Directions", self.directions),
+            ("parking", "Parking", self.parking),
+            ("transit", "Public transit", self.transit),
+        ]
+        return [
+            {"id": anchor, "heading": heading, "body": body}
+            for anchor, heading, body in sections
+            if body
+        ]
+
+    @cached_property
+    def weekly_hours(self):
+        """Monday to Sunday, each with its opening times (none: closed that day)."""
+        by_day = {day: [] for day, _ in OpeningHours.Weekday.choices}
+        for row in self.opening_hours.all():
+            if row.opens and row.closes:
+                by_day[row.weekday].append(row)
+        return [
+            {"day": label, "weekday": day, "times": sorted(by_day[day], key=lambda r: r.opens)}
+            for day, label in OpeningHours.Weekday.choices
+        ]
+
+    def structured_data(self, request, root_url, url):
+        node = {
+            "@type": "MedicalClinic",
+            "@id": f"{url}#clinic",
+            "name": self.title,
+            "url": url,
+        }
+        if self.summary:
+            node["description"] = self.summary
+        for key, value in (
+            ("telephone", self.phone),
+            ("faxNumber", self.fax),
+            ("email", self.email),
+        ):
+            if value:
+                node[key] = value
+        if not self.is_virtual:
+            node["address"] = {
+                "@type": "PostalAddress",
+                "streetAddress": self.street,
+                "addressLocality": self.city,
+                "addressRegion": self.state,
+                "postalCode": self.postal_code,
+                "addressCountry": "US",
+            }
+            node["hasMap"] = self.map_url
+        node["openingHoursSpecification"] = [
+            {
+                "@type": "OpeningHoursSpecification",
+                "dayOfWeek": f"https://schema.org/{day['day']}",
+                "opens": period.opens.strftime("%H:%M"),
+                "closes": period.closes.strftime("%H:%M"),
+            }
+            for day in self.weekly_hours
+            for period in day["times"]
+        ]
+        return node
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Declared on the procedure (ProcedurePage.locations), read back here.
+        context["procedures"] = public(
+            self.procedures.live().order_by("title").only("title", "url_path", "path", "depth"),
+            request,
+        )
+        return context
+
+
+class OpeningHours(Orderable):
+    """One opening period of a location on one weekday."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+        SATURDAY = 5, "Saturday"
+        SUNDAY = 6, "Sunday"
+
+    location = ParentalKey(LocationPage, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    opens = models.TimeField()
+    closes = models.TimeField()
+
+    panels = [FieldPanel("weekday"), FieldPanel("opens"), FieldPanel("closes")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "opening hours"
+        verbose_name_plural = "opening hours"
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"

@@ -1,0 +1,123 @@
+"""The people of the practice: the team page and each member's profile.
+
+A team member is also the author and reviewer of clinical pages
+(`practice.ClinicalReviewMixin` names this model by string).
+"""
+
+from django.db import models
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+from practice import structured_data as schema
+from practice.models import SECTION_FEATURES, IndexPage, SEOMixin, lines
+
+
+class TeamIndexPage(IndexPage):  # noqa: DJ008 (Page's __str__ is the title)
+    """Meet the team: every member as a card with portrait and role."""
+
+    parent_page_types = ["practice.StandardPage"]
+    subpage_types = ["team.TeamMemberPage"]
+
+    listing_model = "team.TeamMemberPage"
+
+    def listing_queryset(self, pages):
+        return pages.order_by("path").select_related("photo").prefetch_related("photo__renditions")
+
+
+class TeamMemberPage(SEOMixin, Page):
+    """A clinician or staff member; also the author and reviewer of clinical pages."""
+
+    name = models.CharField(max_length=120, help_text="As patients should read it, e.g. Elie Sader")
+    credentials = models.CharField(max_length=60, blank=True, help_text="e.g. MD, PA-C, RN")
+    role = models.CharField(max_length=120, blank=True)
+    is_physician = models.BooleanField(
+        "physician",
+        default=False,
+        help_text="Describes this person to search engines as a physician.",
+    )
+    photo = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    specialties = models.TextField(blank=True, help_text="One per line.")
+    board_certifications = models.TextField(blank=True, help_text="One per line.")
+    education = models.TextField(blank=True, help_text="One per line: degrees and training.")
+    languages = models.TextField(blank=True, help_text="Languages spoken, one per line.")
+    bio = RichTextField(features=SECTION_FEATURES, blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("name"),
+        FieldPanel("credentials"),
+        FieldPanel("role"),
+        FieldPanel("is_physician"),
+        FieldPanel("photo"),
+        FieldPanel("bio"),
+        MultiFieldPanel(
+            [
+                FieldPanel("specialties"),
+                FieldPanel("board_certifications"),
+                FieldPanel("education"),
+                FieldPanel("languages"),
+            ],
+            heading="Qualifications",
+        ),
+    ]
+    parent_page_types = ["practice.StandardPage", "team.TeamIndexPage"]
+    subpage_types = []
+
+    search_fields = Page.search_fields + [
+        index.SearchField("name"),
+        index.SearchField("role"),
+        index.SearchField("specialties"),
+        index.SearchField("bio"),
+    ]
+
+    social_image_fallback = "photo"
+    # How the page shows as a card in listings (the team page, About's sub-pages).
+    card_template = "team/includes/card.html"
+
+    schema_page_type = "ProfilePage"
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def summary(self):
+        return self.role
+
+    def structured_data(self, request, root_url, url):
+        node = {
+            **schema.person(self, root_url),
+            "@id": f"{url}#person",
+            "url": url,
+            "description": schema.text(self.bio)[:300],
+        }
+        if self.role and not self.is_physician:  # a Physician is a business: no job title
+            node["jobTitle"] = self.role
+        if lines(self.specialties):
+            node["knowsAbout"] = lines(self.specialties)
+        if lines(self.languages):
+            node["knowsLanguage"] = lines(self.languages)
+        if lines(self.board_certifications):
+            node["hasCredential"] = [
+                {"@type": "EducationalOccupationalCredential", "name": name}
+                for name in lines(self.board_certifications)
+            ]
+        return node
+
+    @property
+    def qualifications(self):
+        """The lists shown under the bio, each with its heading; empty ones left out."""
+        sections = [
+            ("Specialties", lines(self.specialties)),
+            ("Board certifications", lines(self.board_certifications)),
+            ("Education and training", lines(self.education)),
+            ("Languages", lines(self.languages)),
+        ]
+        return [(heading, items) for heading, items in sections if items]
+
+    @property
+    def display_name(self):
+        """Name with credentials, as a byline shows it: "Elie Sader, MD"."""
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name
