@@ -23,6 +23,10 @@ PHONE_REGION = "US"
 NOT_SURE = "not-sure"
 TIMER_SALT = "appointments.form-started"
 HONEYPOT_FIELD = "website"
+# One message for every unusable phone value, too long or not a number: a value
+# over the limit is not a phone number either (browsers stop at maxlength anyway),
+# and a length-dependent message would make two wrong numbers answer differently.
+INVALID_PHONE = "Enter a valid phone number, including the area code, like (203) 555-0142."
 
 Request = AppointmentRequest
 
@@ -59,7 +63,7 @@ class AppointmentRequestForm(forms.Form):
         help_text="For example (203) 555-0142.",
         error_messages={
             "required": "Enter a phone number we can call you on.",
-            "max_length": too_long("Phone number", 30),
+            "max_length": INVALID_PHONE,
         },
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
@@ -172,10 +176,7 @@ class AppointmentRequestForm(forms.Form):
         except phonenumbers.NumberParseException:
             number = None
         if number is None or not phonenumbers.is_valid_number(number):
-            raise forms.ValidationError(
-                "Enter a valid phone number, including the area code, like (203) 555-0142.",
-                code="invalid_phone",
-            )
+            raise forms.ValidationError(INVALID_PHONE, code="invalid_phone")
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
     def clean_reason(self):
