@@ -28,8 +28,8 @@ logger = logging.getLogger(__name__)
 
 THANKS_SALT = "appointments.thanks"
 THANKS_MAX_AGE = 60 * 60 * 24  # a day: long enough to reload, too short to bookmark
-# A complete form is a few kilobytes; anything much larger is not a patient.
-MAX_BODY_BYTES = 32 * 1024
+# Oversize posts never get here: practice.middleware.RequestBodyLimitMiddleware answers
+# 413 from Content-Length before the CSRF check reads the body (PUBLIC_MAX_BODY_BYTES).
 RATE_WINDOW_SECONDS = 60 * 60
 
 
@@ -103,12 +103,6 @@ def render_form(page, request, form, status=200):
 
 @sensitive_variables()
 def handle_post(page, request):
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > MAX_BODY_BYTES:
-        return HttpResponse("This request is too large.", status=413, content_type="text/plain")
     form = AppointmentRequestForm(request.POST)
     if not form.is_valid():
         return render_form(page, request, form)

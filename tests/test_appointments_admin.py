@@ -200,6 +200,16 @@ class TestChanges:
         # Saving without a change records nothing.
         assert not StatusChange.objects.exists()
 
+    def test_staff_posts_are_not_held_to_the_public_body_limit(
+        self, client, front_desk_user, appointment
+    ):
+        # Public forms are capped at a few kilobytes; the admin (uploads, long pages) is not.
+        client.force_login(front_desk_user)
+        data = {"status": "contacted", "note": "", "unused": "x" * 40_000}
+        assert client.post(urls(appointment)["change"], data).status_code == 302
+        appointment.refresh_from_db()
+        assert appointment.status == Status.CONTACTED
+
     def test_spam_can_be_restored_to_the_new_queue(self, client, front_desk_user, home):
         spam = factories.AppointmentRequestFactory(status=Status.SPAM, spam_reasons="too fast")
         client.force_login(front_desk_user)

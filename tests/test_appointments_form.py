@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup
 from django.core import mail
+from django.test import Client
 
 from appointments.forms import form_started_token
 from appointments.models import AppointmentRequest
@@ -292,17 +293,35 @@ class TestSpamAndAbuse:
         cache.clear()
         assert post(client, form_data(), REMOTE_ADDR="10.9.8.7").status_code == 302
 
-    def test_oversized_bodies_are_refused(self, client, form_data):
-        response = post(client, form_data(message="x" * 40_000))
-        assert response.status_code == 413
-        assert AppointmentRequest.objects.count() == 0
-
     def test_posts_without_a_csrf_token_are_refused(self, form_data):
-        from django.test import Client
-
         response = Client(enforce_csrf_checks=True).post(URL, form_data())
         assert response.status_code == 403
         assert AppointmentRequest.objects.count() == 0
+
+
+def form_token(browser):
+    """The CSRF token the form hands a browser (whose cookie `browser` now holds)."""
+    soup = BeautifulSoup(browser.get(URL).content, "html.parser")
+    return soup.find("input", attrs={"name": "csrfmiddlewaretoken"})["value"]
+
+
+class TestOversizePosts:
+    def test_an_oversize_post_is_refused_before_its_body_is_read(self, form_data):
+        browser = Client(enforce_csrf_checks=True)
+        # Without a token the CSRF check would answer 403, but only after reading the body.
+        response = browser.post(URL, form_data(message="x" * 40_000))
+        assert response.status_code == 413
+        # With its token and far past Django's own limit: 413 still, never parsed.
+        token = form_token(browser)
+        response = browser.post(URL, form_data(message="x" * 3_000_000, csrfmiddlewaretoken=token))
+        assert response.status_code == 413
+        assert AppointmentRequest.objects.count() == 0
+
+    def test_a_normal_post_with_its_token_still_goes_through(self, form_data):
+        browser = Client(enforce_csrf_checks=True)
+        response = browser.post(URL, form_data(csrfmiddlewaretoken=form_token(browser)))
+        assert response.status_code == 302
+        assert AppointmentRequest.objects.count() == 1
 
 
 class ResourceParser(HTMLParser):
