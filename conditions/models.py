@@ -9,11 +9,17 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from practice import structured_data as schema
-from practice.models import SECTION_FEATURES, ClinicalReviewMixin, IndexPage, SEOMixin
+from practice.models import (
+    SECTION_FEATURES,
+    ClinicalReviewMixin,
+    ClinicalSectionMixin,
+    IndexPage,
+    SEOMixin,
+)
 from practice.navigation import public
 
 
-class ConditionIndexPage(IndexPage):
+class ConditionIndexPage(ClinicalSectionMixin, IndexPage):
     """The conditions the practice treats, A to Z."""
 
     parent_page_types = ["practice.HomePage"]

@@ -5,6 +5,7 @@ are used by the page types of the other apps. This app imports none of them:
 where it must name their models it does so by "app.Model" string.
 """
 
+from django import forms
 from django.apps import apps
 from django.db import models
 from django.http import Http404
@@ -12,10 +13,17 @@ from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import (
+    FieldPanel,
+    HelpPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    PageChooserPanel,
+)
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PagePermissionTester
 from wagtail.search import index
 
 from practice.navigation import public
@@ -71,12 +79,61 @@ class SEOMixin(models.Model):
         return None
 
 
+class ClinicalPageForm(WagtailAdminPageForm):
+    """The editor's form of a clinical page.
+
+    Adds "No clinical change", which a reviewer ticks when publishing a fix
+    that needs no new medical review (a typo): the review dates stay, and the
+    page's history says so. The `reviews` app reads it after the publish.
+    """
+
+    no_clinical_change = forms.BooleanField(
+        label="No clinical change",
+        required=False,
+        help_text="Tick when publishing a correction that does not change the medical "
+        "content: the review dates stay as they are. Otherwise publishing records "
+        "your review.",
+    )
+
+
+class ClinicalPagePermissionTester(PagePermissionTester):
+    """Publishing a clinical page needs publish permission granted on its own section.
+
+    A publish permission on the home page or the root covers the whole tree in
+    Wagtail; for clinical pages it counts only when it is granted on the
+    section's index (e.g. /procedures/) or below. So "Editors" may publish the
+    home, about and location pages but only submit clinical pages, and a
+    practice changes who may publish them in Settings › Groups, as usual.
+    """
+
+    def __init__(self, user, page, section_depth):
+        super().__init__(user, page)
+        if self.user.is_active and not self.user.is_superuser and "publish" in self.permissions:
+            granted_in_section = any(
+                perm.permission.codename == "publish_page"
+                and perm.page.depth >= section_depth
+                and self.page.path.startswith(perm.page.path)
+                for perm in self.permission_policy.get_cached_permissions_for_user(user)
+            )
+            if not granted_in_section:
+                self.permissions.discard("publish")
+
+
+class ClinicalSectionMixin:
+    """For the index of a clinical section: only who may publish its pages may create and publish one."""
+
+    def permissions_for_user(self, user):
+        return ClinicalPagePermissionTester(user, self, section_depth=self.depth)
+
+
 class ClinicalReviewMixin(models.Model):
     """Who wrote a clinical page, who reviewed it, and when.
 
-    Provides `author`, `reviewer` (team members), `last_reviewed` and
-    `next_review_due`, the panel that edits them, and the byline the page
-    shows ("By", "Reviewed by", "Published", "Last reviewed").
+    Provides `author`, `reviewer` (team members), `last_reviewed`,
+    `next_review_due`, an optional shorter review interval and the reading
+    grade stored on publish; the panels that show them; and the byline the
+    page shows. The review stamps are set by the medical review workflow (the
+    `reviews` app), never typed: only superusers may correct them.
     """
 
     author = models.ForeignKey(
@@ -92,21 +149,44 @@ class ClinicalReviewMixin(models.Model):
     )
     last_reviewed = models.DateField(null=True, blank=True)
     next_review_due = models.DateField(null=True, blank=True)
+    review_interval_months = models.PositiveSmallIntegerField(
+        "review again within (months)",
+        null=True,
+        blank=True,
+        help_text="Leave empty for the practice's review interval (Settings › Clinical "
+        "review). Set a shorter one for content that changes quickly.",
+    )
+    reading_grade = models.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Flesch–Kincaid grade of the patient-facing text, stored on publish.",
+    )
 
     review_panels = [
         MultiFieldPanel(
             [
                 FieldPanel("author"),
-                FieldPanel("reviewer"),
-                FieldPanel("last_reviewed"),
-                FieldPanel("next_review_due"),
+                HelpPanel(template="practice/admin/review_status.html"),
+                FieldPanel("review_interval_months"),
+                # Stamped by the workflow; a superuser may correct them.
+                FieldPanel("reviewer", permission="superuser"),
+                FieldPanel("last_reviewed", permission="superuser"),
+                FieldPanel("next_review_due", permission="superuser"),
+                FieldPanel("no_clinical_change"),
             ],
             heading="Authorship and medical review",
         )
     ]
+    base_form_class = ClinicalPageForm
 
     class Meta:
         abstract = True
+
+    def permissions_for_user(self, user):
+        return ClinicalPagePermissionTester(user, self, section_depth=self.depth - 1)
 
     @cached_property
     def byline(self):

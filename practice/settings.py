@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "locations",
     "team",
     "newsletter",
+    "reviews",
     "appointments",
     "demo",
     "wagtail.contrib.redirects",

@@ -4,14 +4,20 @@ from django.db import models
 from django.utils.functional import cached_property
 from django.utils.html import escape, strip_tags
 from modelcluster.fields import ParentalManyToManyField
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
 from practice import structured_data as schema
-from practice.models import SECTION_FEATURES, ClinicalReviewMixin, IndexPage, SEOMixin
+from practice.models import (
+    SECTION_FEATURES,
+    ClinicalPageForm,
+    ClinicalReviewMixin,
+    ClinicalSectionMixin,
+    IndexPage,
+    SEOMixin,
+)
 from practice.navigation import public
 from procedures.sections import SECTION_FIELDS, SECTIONS
 
@@ -19,7 +25,7 @@ DEFAULT_RISKS_INTRO = "Most side effects are mild and go away on their own. They
 SERIOUS_RISKS_INTRO = "Rare but serious risks include:"
 
 
-class ProcedurePageForm(WagtailAdminPageForm):
+class ProcedurePageForm(ClinicalPageForm):
     """Says which section is missing when an editor tries to publish without it.
 
     Wagtail already defers `required` on text fields for drafts; this only
@@ -52,7 +58,7 @@ class ProcedurePageForm(WagtailAdminPageForm):
         return cleaned_data
 
 
-class ProcedureIndexPage(IndexPage):
+class ProcedureIndexPage(ClinicalSectionMixin, IndexPage):
     """The list of procedures ("Services" in the menu), A to Z."""
 
     parent_page_types = ["practice.HomePage"]

@@ -4,6 +4,7 @@ A team member is also the author and reviewer of clinical pages
 (`practice.ClinicalReviewMixin` names this model by string).
 """
 
+from django.conf import settings
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -45,6 +46,16 @@ class TeamMemberPage(SEOMixin, Page):
     education = models.TextField(blank=True, help_text="One per line: degrees and training.")
     languages = models.TextField(blank=True, help_text="Languages spoken, one per line.")
     bio = RichTextField(features=SECTION_FEATURES, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="admin account",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="team_member_page",
+        help_text="For a clinician who reviews clinical pages: the account they sign in "
+        "with. Their approval then stamps pages “Reviewed by” this person.",
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("name"),
@@ -62,6 +73,7 @@ class TeamMemberPage(SEOMixin, Page):
             ],
             heading="Qualifications",
         ),
+        FieldPanel("user", permission="superuser"),
     ]
     parent_page_types = ["practice.StandardPage", "team.TeamIndexPage"]
     subpage_types = []

@@ -131,13 +131,16 @@ def test_more_procedures_lists_the_other_live_procedures(client, procedure_index
 
 class TestEditorPublishing:
     @pytest.fixture
-    def editor(self, django_user_model, home):
+    def editor(self, django_user_model, procedure_index):
+        """Someone allowed to publish procedures: publish granted on the procedures section."""
         user = django_user_model.objects.create_user("editor", password="pw-for-tests-only")
         group = Group.objects.create(name="Clinic editors")
         group.permissions.add(Permission.objects.get(codename="access_admin"))
         for perm in ("add_page", "change_page", "publish_page"):
             GroupPagePermission.objects.create(
-                group=group, page=home, permission=Permission.objects.get(codename=perm)
+                group=group,
+                page=procedure_index,
+                permission=Permission.objects.get(codename=perm),
             )
         user.groups.add(group)
         return user

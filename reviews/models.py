@@ -1,0 +1,115 @@
+"""Clinical governance: the medical review task, the practice's review settings,
+and the reminders sent before a page falls due.
+
+The review stamps themselves live on each clinical page
+(`practice.ClinicalReviewMixin`); this app sets them when a medical reviewer
+approves a page (see `stamps.py` and `signals.py`).
+"""
+
+from dateutil.relativedelta import relativedelta
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.models import AbstractGroupApprovalTask
+
+NOT_LINKED_MESSAGE = (
+    "Your account is not linked to a team member page, so your approval could not "
+    "stamp “Reviewed by”. Ask an administrator to open your page under About › "
+    "Meet the team, choose your account in “Admin account”, and publish it; then "
+    "approve again."
+)
+
+
+def linked_team_member(user):
+    """The team member page an admin account is linked to, or None."""
+    if user is None or not user.is_authenticated:
+        return None
+    from team.models import TeamMemberPage
+
+    return TeamMemberPage.objects.filter(user=user).first()
+
+
+class MedicalReviewTask(AbstractGroupApprovalTask):
+    """Approval by a medical reviewer, whose account must be linked to their team member page.
+
+    Approving publishes the page and stamps the reviewer, the review date and
+    the next review due. A reviewer whose account is linked to no team member
+    page is offered "Request changes" only, and told how to link it.
+    """
+
+    def get_actions(self, obj, user):
+        actions = super().get_actions(obj, user)
+        if actions and linked_team_member(user) is None:
+            return [action for action in actions if action[0] != "approve"]
+        return actions
+
+    @classmethod
+    def get_description(cls):
+        return (
+            "Members of the chosen groups check the page for medical accuracy; "
+            "approving publishes it and stamps the reviewer and review dates."
+        )
+
+    class Meta:
+        verbose_name = "medical review task"
+        verbose_name_plural = "medical review tasks"
+
+
+@register_setting(icon="doc-full")
+class ClinicalReviewSettings(BaseSiteSetting):
+    """How often clinical pages are reviewed, and the reading level they aim for."""
+
+    review_interval_months = models.PositiveSmallIntegerField(
+        "review every (months)",
+        default=12,
+        help_text="After a review, the next one falls due this many months later. A page "
+        "may set a shorter interval.",
+    )
+    due_soon_days = models.PositiveSmallIntegerField(
+        "due soon within (days)",
+        default=30,
+        help_text="Pages due within this many days are listed as due soon and reminded.",
+    )
+    reading_grade_target = models.DecimalField(
+        "target reading grade",
+        max_digits=3,
+        decimal_places=1,
+        default=8,
+        help_text="Flesch–Kincaid grade patients' text should not exceed (8 is about "
+        "age 13-14). Sections above it are named in the editor.",
+    )
+
+    panels = [
+        FieldPanel("review_interval_months"),
+        FieldPanel("due_soon_days"),
+        FieldPanel("reading_grade_target"),
+    ]
+
+    class Meta:
+        verbose_name = "clinical review"
+
+    def next_review_due(self, reviewed_on, page_interval_months=None):
+        """The date a page reviewed on `reviewed_on` falls due (the shorter interval wins)."""
+        months = self.review_interval_months
+        if page_interval_months:
+            months = min(months, page_interval_months)
+        return reviewed_on + relativedelta(months=months)
+
+
+class ReviewReminder(models.Model):
+    """A reminder sent to a reviewer about one page and one due date: sent once, never twice."""
+
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    due_on = models.DateField()
+    reviewer = models.ForeignKey(
+        "team.TeamMemberPage", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["page", "due_on"], name="one_reminder_per_due_date")
+        ]
+
+    def __str__(self):
+        return f"Reminder for page {self.page_id} due {self.due_on}"
