@@ -4,13 +4,11 @@ Nothing here logs or reports what the patient typed: the POST is marked
 sensitive for Django's error reports, and log lines carry the reference only.
 """
 
-import hashlib
 import logging
 import time
 from functools import partial
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -20,7 +18,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.views.decorators.debug import sensitive_variables
 from wagtail.models import Site
 
-from appointments import tasks
+from appointments import ratelimit, tasks
 from appointments.forms import AppointmentRequestForm
 from appointments.records import AppointmentRequest, AppointmentSettings, new_reference
 
@@ -30,7 +28,6 @@ THANKS_SALT = "appointments.thanks"
 THANKS_MAX_AGE = 60 * 60 * 24  # a day: long enough to reload, too short to bookmark
 # Oversize posts never get here: practice.middleware.RequestBodyLimitMiddleware answers
 # 413 from Content-Length before the CSRF check reads the body (PUBLIC_MAX_BODY_BYTES).
-RATE_WINDOW_SECONDS = 60 * 60
 
 
 def private(response):
@@ -51,27 +48,14 @@ def client_address(request):
 
 
 def over_rate_limit(request):
-    """Count this post against its client; True once over the hourly limit.
+    """Count this post against its client; True once it is over the limit for the last hour.
 
-    The count lives in the shared cache (cache.add then cache.incr are atomic
-    in Redis), so every app node sees the same number. The key is a keyed
-    hash of the address: the cache never holds the address itself.
+    Every post counts (see appointments.ratelimit): valid, invalid, spam, refused.
     """
     limit = getattr(settings, "APPOINTMENT_RATE_LIMIT", 5)
     if not limit:
         return False
-    window = int(time.time() // RATE_WINDOW_SECONDS)
-    digest = hashlib.sha256(
-        f"{settings.SECRET_KEY}:{client_address(request)}".encode()
-    ).hexdigest()[:32]
-    key = f"appointments:rate:{window}:{digest}"
-    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS + 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=RATE_WINDOW_SECONDS + 60)
-        count = 1
-    return count > limit
+    return ratelimit.count_post(client_address(request)) > limit
 
 
 def practice_context(page, request):
@@ -103,12 +87,14 @@ def render_form(page, request, form, status=200):
 
 @sensitive_variables()
 def handle_post(page, request):
-    form = AppointmentRequestForm(request.POST)
-    if not form.is_valid():
-        return render_form(page, request, form)
+    # Counted first, whatever the post holds: over the limit, every post gets the
+    # same answer, which never depends on what was sent.
     if over_rate_limit(request):
         context = practice_context(page, request)
         return TemplateResponse(request, "appointments/rate_limited.html", context, status=429)
+    form = AppointmentRequestForm(request.POST)
+    if not form.is_valid():
+        return render_form(page, request, form)
     site = Site.find_for_request(request) or page.get_site()
     appointment = store_request(form, form.spam_reasons(), site)
     thanks_path = page.reverse_subpage(

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads a body (the CSRF check reads request.POST): 413 from Content-Length.
     "practice.middleware.RequestBodyLimitMiddleware",
+    # Before anything reads a body (the CSRF check reads request.POST): 413 from Content-Length.
+    "practice.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -226,6 +228,11 @@ X_FRAME_OPTIONS = "DENY"
 # 0 turns the cap off. The admin is bounded by Django's own limit, the backstop
 # for every request (file uploads are counted by Wagtail's upload limits).
 PUBLIC_MAX_BODY_BYTES = int(os.environ.get("PUBLIC_MAX_BODY_BYTES", str(32 * 1024)))
+# Request bodies: public pages take small forms only (the appointment form is a
+# few kilobytes); a bigger declared body is refused with 413 before it is read.
+# 0 turns the cap off. The admin is bounded by Django's own limit, the backstop
+# for every request (file uploads are counted by Wagtail's upload limits).
+PUBLIC_MAX_BODY_BYTES = int(os.environ.get("PUBLIC_MAX_BODY_BYTES", str(32 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 LOGGING = {
@@ -264,7 +271,8 @@ TASKS = {
 }
 
 # Appointment requests
-# Posts per client per hour (0 turns the limit off, e.g. for the benchmark).
+# Posts per client in any rolling hour, every post counted: valid, invalid, spam
+# and refused (0 turns the limit off, e.g. for the benchmark).
 APPOINTMENT_RATE_LIMIT = int(os.environ.get("APPOINTMENT_RATE_LIMIT", "5"))
 # Quicker than this from showing the form to posting it is a bot (0 = off).
 APPOINTMENT_MIN_FILL_SECONDS = float(os.environ.get("APPOINTMENT_MIN_FILL_SECONDS", "3"))

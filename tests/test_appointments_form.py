@@ -1,5 +1,7 @@
 """The patient's side of appointment requests: the form, the thank-you page, spam."""
 
+import datetime
+import hashlib
 import re
 import time
 from html.parser import HTMLParser
@@ -8,8 +10,11 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup
 from django.core import mail
+from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.test import Client
 
+from appointments import ratelimit
 from appointments.forms import form_started_token
 from appointments.models import AppointmentRequest
 from appointments.views import thanks_code
@@ -280,23 +285,105 @@ class TestSpamAndAbuse:
         assert post(client, form_data(), HTTP_X_FORWARDED_FOR="3.3.3.3").status_code == 302
         assert post(client, form_data(), HTTP_X_FORWARDED_FOR="3.3.3.3").status_code == 429
 
-    def test_the_counter_lives_in_the_shared_cache_without_the_address(
-        self, client, form_data, settings
-    ):
-        from django.core.cache import cache
-
-        settings.APPOINTMENT_RATE_LIMIT = 1
-        post(client, form_data(), REMOTE_ADDR="10.9.8.7")
-        keys = [key for key in cache._cache if "appointments:rate" in key]
-        assert len(keys) == 1 and "10.9.8.7" not in keys[0]
-        # Another process sharing the cache sees the same count: emptying it resets the limit.
-        cache.clear()
-        assert post(client, form_data(), REMOTE_ADDR="10.9.8.7").status_code == 302
-
     def test_posts_without_a_csrf_token_are_refused(self, form_data):
         response = Client(enforce_csrf_checks=True).post(URL, form_data())
         assert response.status_code == 403
         assert AppointmentRequest.objects.count() == 0
+
+
+class RecordingCache(LocMemCache):
+    """The shared cache as any app node sees it, noting every key written to it."""
+
+    written = []
+
+    def add(self, key, *args, **kwargs):
+        self.written.append(key)
+        return super().add(key, *args, **kwargs)
+
+    def set(self, key, *args, **kwargs):
+        self.written.append(key)
+        return super().set(key, *args, **kwargs)
+
+    def incr(self, key, *args, **kwargs):
+        self.written.append(key)
+        return super().incr(key, *args, **kwargs)
+
+
+class Clock:
+    """The rate limit's clock, moved by the test."""
+
+    def __init__(self):
+        self.moment = None
+
+    def __call__(self):
+        return self.moment.timestamp()
+
+    def set(self, hour, minute):
+        self.moment = datetime.datetime(2026, 11, 25, hour, minute, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    clock = Clock()
+    clock.set(10, 30)
+    monkeypatch.setattr(ratelimit, "now", clock)
+    return clock
+
+
+class TestRateLimit:
+    def test_every_post_counts_invalid_and_spam_too(self, client, form_data, settings, clock):
+        settings.APPOINTMENT_RATE_LIMIT = 3
+        assert post(client, form_data(phone="1")).status_code == 200  # an error to fix
+        assert post(client, form_data(email="nope")).status_code == 200
+        assert post(client, form_data(website="http://spam.example")).status_code == 302
+        response = post(client, form_data())
+        assert response.status_code == 429
+        assert AppointmentRequest.objects.get().status == AppointmentRequest.Status.SPAM
+
+    def test_the_count_rolls_over_the_top_of_the_hour_and_then_forgets(
+        self, client, form_data, settings, clock
+    ):
+        settings.APPOINTMENT_RATE_LIMIT = 3
+        clock.set(10, 50)
+        for _ in range(3):
+            assert post(client, form_data()).status_code == 302
+        clock.set(11, 5)  # a new hour, but not an hour since those three
+        assert post(client, form_data()).status_code == 429
+        clock.set(12, 10)  # over an hour since the last post
+        assert post(client, form_data()).status_code == 302
+        assert AppointmentRequest.objects.count() == 4
+
+    def test_a_client_that_keeps_posting_gets_one_answer(self, client, form_data, settings, clock):
+        """A security scanner's near-identical posts: once over, never back and forth."""
+        settings.APPOINTMENT_RATE_LIMIT = 3
+        for _ in range(3):
+            assert post(client, form_data(phone="1")).status_code == 200
+        answers = set()
+        for minute in range(35, 95, 5):  # 10:35 to 11:30, across the top of the hour
+            clock.set(10 + minute // 60, minute % 60)
+            response = post(client, form_data(phone="1"))
+            answers.add((response.status_code, response.content))
+        assert len(answers) == 1
+        assert answers.pop()[0] == 429
+
+    def test_the_count_lives_in_the_shared_cache_under_a_keyed_hash(
+        self, client, form_data, settings
+    ):
+        settings.CACHES = {
+            "default": {"BACKEND": f"{__name__}.RecordingCache", "LOCATION": "recording"}
+        }
+        RecordingCache.written.clear()
+        settings.APPOINTMENT_RATE_LIMIT = 1
+        address = "10.9.8.7"
+        assert post(client, form_data(), REMOTE_ADDR=address).status_code == 302
+        assert post(client, form_data(), REMOTE_ADDR=address).status_code == 429
+        assert RecordingCache.written
+        plain_hash = hashlib.sha256(address.encode()).hexdigest()
+        for key in RecordingCache.written:
+            assert address not in key and plain_hash[:12] not in key
+        # Nothing is counted anywhere else: emptying the cache every node shares resets it.
+        cache.clear()
+        assert post(client, form_data(), REMOTE_ADDR=address).status_code == 302
 
 
 def form_token(browser):

@@ -1,0 +1,54 @@
+"""How many appointment posts one client has sent lately: a rolling window in the shared cache.
+
+Every post counts, valid, invalid or spam, and so does a refused one: a client
+that keeps posting stays refused, and its answers never flip back and forth.
+
+Why not django-ratelimit: it counts in fixed windows, so a count resets at the
+top of each window (a client could send the limit at 10:59 and again at 11:00).
+This is a sliding-window counter instead: one counter per client per window,
+and the estimate for "the last window" is this window's count plus the
+previous window's count weighted by how much of it the last window still
+overlaps. A post counts fully for a window and fades out over the next; a
+client quiet for two windows is forgotten.
+
+The counters live in Django's cache: Redis when REDIS_URL is set, shared by
+every app node (INCR is atomic there); local memory otherwise (one process,
+as in development). The key is a keyed hash of the client's address: the
+cache never holds the address itself.
+"""
+
+import time
+
+from django.core.cache import cache
+from django.utils.crypto import salted_hmac
+
+WINDOW_SECONDS = 60 * 60
+KEY_SALT = "appointments.rate-limit"
+
+# The clock: a module attribute, so tests can move time without touching the cache.
+now = time.time
+
+
+def client_digest(address):
+    return salted_hmac(KEY_SALT, address).hexdigest()[:32]
+
+
+def increment(key, timeout):
+    """Add one to the counter at `key` and return it (created at 1 if missing)."""
+    try:
+        return cache.incr(key)
+    except ValueError:  # the client's first post in this window
+        if cache.add(key, 1, timeout=timeout):
+            return 1
+        return cache.incr(key)  # another app node created it first
+
+
+def count_post(address, window=WINDOW_SECONDS):
+    """Count one post from `address`; return its estimated posts in the last `window` seconds."""
+    moment = now()
+    bucket, into = divmod(moment, window)
+    digest = client_digest(address)
+    # A window's counter is read as "previous" all through the next one: keep it two windows.
+    current = increment(f"appointments:rate:{digest}:{int(bucket)}", timeout=2 * window + 60)
+    previous = cache.get(f"appointments:rate:{digest}:{int(bucket) - 1}", 0)
+    return previous * (1 - into / window) + current
