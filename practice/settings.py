@@ -79,8 +79,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads a body (the CSRF check reads request.POST): 413 from Content-Length.
     "practice.middleware.RequestBodyLimitMiddleware",
-    # Before anything reads a body (the CSRF check reads request.POST): 413 from Content-Length.
-    "practice.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -223,11 +221,6 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
-# Request bodies: public pages take small forms only (the appointment form is a
-# few kilobytes); a bigger declared body is refused with 413 before it is read.
-# 0 turns the cap off. The admin is bounded by Django's own limit, the backstop
-# for every request (file uploads are counted by Wagtail's upload limits).
-PUBLIC_MAX_BODY_BYTES = int(os.environ.get("PUBLIC_MAX_BODY_BYTES", str(32 * 1024)))
 # Request bodies: public pages take small forms only (the appointment form is a
 # few kilobytes); a bigger declared body is refused with 413 before it is read.
 # 0 turns the cap off. The admin is bounded by Django's own limit, the backstop
