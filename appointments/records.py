@@ -81,6 +81,7 @@ class AppointmentRequest(models.Model):
         max_length=255, blank=True, editable=False, help_text="Why the form set this aside."
     )
     created_at = models.DateTimeField("received", default=timezone.now, db_index=True)
+    # When the status last changed (for a new request, when it arrived): retention counts from it.
     status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
 
     first_name = models.CharField(max_length=100)
@@ -121,7 +122,11 @@ class AppointmentRequest(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = "appointment request"
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            # The retention purge: closed, declined or spam since before a cutoff.
+            models.Index(fields=["status", "status_changed_at"]),
+        ]
 
     def __str__(self):
         # Only the reference: this string lands in audit log labels and admin titles.

@@ -1,7 +1,10 @@
 """Delete appointment requests the practice no longer needs to keep.
 
-Closed and declined requests go after APPOINTMENT_RETENTION_DAYS, spam after
-APPOINTMENT_SPAM_RETENTION_DAYS, counted from when they were received. New,
+Closed and declined requests go APPOINTMENT_RETENTION_DAYS after they were
+closed or declined, spam APPOINTMENT_SPAM_RETENTION_DAYS after it was set aside:
+counted from the last status change (`status_changed_at`; for spam stored by
+the form, the time it arrived), never from when the request was received, so a
+request worked on for months is kept for the whole period after it ends. New,
 contacted and scheduled requests are never purged. Run it daily (cron or a
 scheduler); the audit log records each run with counts only.
 """
@@ -40,7 +43,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             counts = {}
             for status, cutoff in cutoffs.items():
-                old = AppointmentRequest.objects.filter(status=status, created_at__lt=cutoff)
+                old = AppointmentRequest.objects.filter(status=status, status_changed_at__lt=cutoff)
                 counts[status.value] = (
                     old.count()
                     if dry_run
