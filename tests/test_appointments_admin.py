@@ -236,13 +236,35 @@ class TestAudit:
             entry = log_actions(exported, "appointments.export").get()
             assert entry.user == front_desk_user and entry.data["format"] == "csv"
 
-    def test_csv_export_neutralises_spreadsheet_formulas(self, client, front_desk_user, home):
-        factories.AppointmentRequestFactory(first_name='=HYPERLINK("http://x")', message="+1-2")
+    def test_csv_export_neutralises_formulas_and_leaves_phone_numbers_alone(
+        self, client, front_desk_user, home
+    ):
+        for reference, message in [("FORMULA1", "=1+2"), ("FORMULA2", "+SUM(A1:A9)")]:
+            factories.AppointmentRequestFactory(
+                reference=reference,
+                first_name='=HYPERLINK("http://x")',
+                phone="+12035550187",
+                message=message,
+            )
         client.force_login(front_desk_user)
         content = b"".join(client.get(f"{BASE}?export=csv").streaming_content).decode()
-        rows = list(csv.DictReader(io.StringIO(content)))
-        assert rows[0]["First name"] == '\'=HYPERLINK("http://x")'
-        assert rows[0]["Message"] == "'+1-2"
+        rows = {row["Reference"]: row for row in csv.DictReader(io.StringIO(content))}
+        assert rows["FORMULA1"]["Message"] == "'=1+2"
+        assert rows["FORMULA2"]["Message"] == "'+SUM(A1:A9)"
+        assert rows["FORMULA1"]["First name"] == '\'=HYPERLINK("http://x")'
+        # A phone number in E.164 starts with "+" but is no formula: staff dial it as it is.
+        assert {row["Phone"] for row in rows.values()} == {"+12035550187"}
+
+    def test_xlsx_export_writes_what_the_public_typed_as_text(self, client, front_desk_user, home):
+        factories.AppointmentRequestFactory(phone="+12035550187", message="=1+2")
+        client.force_login(front_desk_user)
+        response = client.get(f"{BASE}?export=xlsx")
+        sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+        header = [cell.value for cell in sheet[1]]
+        message = sheet.cell(row=2, column=header.index("Message") + 1)
+        phone = sheet.cell(row=2, column=header.index("Phone") + 1)
+        assert (message.value, message.data_type) == ("=1+2", "s")
+        assert (phone.value, phone.data_type) == ("+12035550187", "s")
 
     def test_xlsx_export_of_the_filtered_list(self, client, front_desk_user, appointment):
         factories.AppointmentRequestFactory(status=Status.CLOSED)
