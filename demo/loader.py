@@ -8,13 +8,19 @@ revisions, as an editor would publish them.
 import datetime
 import io
 import json
+import os
 import re
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings as django_settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.images import ImageFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.html import escape
 from PIL import Image as PILImage
 from PIL import ImageDraw
@@ -37,7 +43,16 @@ from procedures.models import ProcedureIndexPage, ProcedurePage
 from team.models import TeamIndexPage, TeamMemberPage
 
 DEMO_DIR = Path(__file__).resolve().parent / "content"
-REVIEWED_ON = datetime.date(2026, 9, 30)
+# Demo users, one per role; each password from its variable or generated and printed once.
+DEMO_USERS = [
+    ("editor", "Editors", "DEMO_EDITOR_PASSWORD"),
+    ("reviewer", "Medical reviewers", "DEMO_REVIEWER_PASSWORD"),
+    ("frontdesk", "Front desk", "DEMO_FRONTDESK_PASSWORD"),
+]
+# Review ages (days before today) that make the "Clinical review due" report
+# useful: a few pages overdue, a few due soon, the rest fresh. Cycled by page.
+REVIEW_AGES_DAYS = [400, 60, 30, 350, 90, 45, 120, 380, 20, 75, 355, 15]
+REVIEW_INTERVAL = relativedelta(months=12)
 FOOTER_CONDITIONS = ["headache", "low-back-pain", "neck-pain"]
 FOOTER_SERVICES = [
     "nerve-blocks",
@@ -112,10 +127,20 @@ def sections_html(sections):
     return "".join(html)
 
 
+def review_dates(number):
+    """Last reviewed and next review due for the demo's `number`th clinical page."""
+    reviewed = timezone.localdate() - datetime.timedelta(
+        days=REVIEW_AGES_DAYS[number % len(REVIEW_AGES_DAYS)]
+    )
+    return {"last_reviewed": reviewed, "next_review_due": reviewed + REVIEW_INTERVAL}
+
+
 @dataclass
 class DemoLoader:
     created: list = field(default_factory=list)
     existing: int = 0
+    # (username, password or None when it came from the environment), for users made this run.
+    new_users: list = field(default_factory=list)
 
     def child(self, parent, model, slug, **fields):
         """The live child of `parent` with `slug`, created and published if missing."""
@@ -165,7 +190,37 @@ class DemoLoader:
         self.request_page(home, site_data["request_appointment"])
         self.footer_links(home, conditions, procedures)
         self.home_features(home, conditions, procedures)
+        self.demo_users(physician)
         return self
+
+    def demo_users(self, physician):
+        """An editor, a medical reviewer (linked to the physician's page) and the front desk.
+
+        Each password comes from its environment variable, or is generated and
+        kept in `new_users` for the command to print once.
+        """
+        User = get_user_model()
+        for username, group_name, variable in DEMO_USERS:
+            if User.objects.filter(username=username).exists():
+                continue
+            chosen = os.environ.get(variable)
+            password = chosen or secrets.token_urlsafe(12)
+            user = User.objects.create_user(
+                username, email=f"{username}@example.test", password=password
+            )
+            user.groups.add(Group.objects.get(name=group_name))
+            self.new_users.append(
+                {
+                    "username": username,
+                    "group": group_name,
+                    "variable": variable,
+                    "password": None if chosen else password,
+                }
+            )
+            if username == "reviewer" and physician.user_id is None:
+                # Their approval stamps "Reviewed by" the physician.
+                physician.user = user
+                physician.save_revision().publish()
 
     def home(self, site_data):
         site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
@@ -284,7 +339,7 @@ class DemoLoader:
             "how it is diagnosed and which of our treatments can help.</p>",
         )
         pages = {}
-        for data in read("conditions.json"):
+        for number, data in enumerate(read("conditions.json")):
             pages[data["slug"]] = self.child(
                 index,
                 ConditionPage,
@@ -303,7 +358,7 @@ class DemoLoader:
                 show_in_menus=True,
                 author=physician,
                 reviewer=physician,
-                last_reviewed=REVIEWED_ON,
+                **review_dates(number),
             )
         return pages
 
@@ -319,7 +374,7 @@ class DemoLoader:
             "and what recovery is like.</p>",
         )
         pages = {}
-        for data in read("procedures.json"):
+        for number, data in enumerate(read("procedures.json"), start=len(conditions)):
             pages[data["slug"]] = self.child(
                 index,
                 ProcedurePage,
@@ -341,7 +396,7 @@ class DemoLoader:
                 show_in_menus=True,
                 author=physician,
                 reviewer=physician,
-                last_reviewed=REVIEWED_ON,
+                **review_dates(number),
             )
         return pages
 

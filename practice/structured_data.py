@@ -100,6 +100,11 @@ def page_graph(page, request, crumbs):
         reviewer = page.byline["reviewer"]
         if reviewer is not None:
             web_page["reviewedBy"] = person(reviewer, root_url)
+        if page.next_review_due:
+            # schema.org has no "next review" date: the due date goes in as text.
+            web_page["disambiguatingDescription"] = (
+                f"Next review due {page.next_review_due.isoformat()}."
+            )
     if page.last_published_at:
         web_page["dateModified"] = page.last_published_at.date().isoformat()
     if len(crumbs) > 1:

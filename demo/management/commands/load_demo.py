@@ -31,3 +31,9 @@ class Command(BaseCommand):
                 f"Demo content already loaded: created nothing, {loader.existing} pages "
                 "already existed."
             )
+        for user in loader.new_users:
+            if user["password"]:
+                how = f"password `{user['password']}` (shown once; set {user['variable']} to choose it)"
+            else:
+                how = f"password from {user['variable']}"
+            self.stdout.write(f"Demo user `{user['username']}` ({user['group']}): {how}.")

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
+from wagtail.log_actions import log
 from wagtail.models import Page, Site
 
 from procedures.importer import SECTION_FIELDS, ProcedureParseError, parse_procedure_text
@@ -52,6 +53,8 @@ class Command(BaseCommand):
                     "nothing imported. Use --update to replace its sections in a new draft."
                 )
             page = self.create(index, parsed) if existing is None else self.update(existing, parsed)
+            # The old byline goes in the page's history as a note, never into the review stamps.
+            log(page, "procedures.import", data={"byline": self.byline(parsed)})
         self.report(page, parsed, created=existing is None, parent=parent)
 
     # --- steps --------------------------------------------------------------------
@@ -138,6 +141,19 @@ class Command(BaseCommand):
         page.save_revision(clean=False, log_action=True)
         return page
 
+    @staticmethod
+    def byline(parsed):
+        return [
+            f"{label} {value}"
+            for label, value in (
+                ("By:", parsed.author),
+                ("Reviewed by:", parsed.reviewer),
+                ("Published:", parsed.published),
+                ("Last reviewed:", parsed.last_reviewed),
+            )
+            if value
+        ]
+
     # --- output --------------------------------------------------------------------
 
     def report(self, page, parsed, *, created, parent):
@@ -163,18 +179,12 @@ class Command(BaseCommand):
             )
         if parsed.risks_intro:
             write(f"Risks lead-in: {parsed.risks_intro}")
-        byline = [
-            f"{label} {value}"
-            for label, value in (
-                ("By:", parsed.author),
-                ("Reviewed by:", parsed.reviewer),
-                ("Published:", parsed.published),
-                ("Last reviewed:", parsed.last_reviewed),
-            )
-            if value
-        ]
+        byline = self.byline(parsed)
         if byline:
-            write(f"Byline in the capture (not applied; set it in the admin): {'; '.join(byline)}")
+            write(
+                f"Byline in the capture (kept as a note in the page's history, not applied: "
+                f"the medical review workflow stamps the reviewer): {'; '.join(byline)}"
+            )
         if parsed.unplaced:
             write(self.style.WARNING("Could not place:"))
             for line in parsed.unplaced:
