@@ -274,3 +274,12 @@ APPOINTMENT_TRUST_X_FORWARDED_FOR = env_bool("APPOINTMENT_TRUST_X_FORWARDED_FOR"
 APPOINTMENT_RETENTION_DAYS = int(os.environ.get("APPOINTMENT_RETENTION_DAYS", "365"))
 APPOINTMENT_SPAM_RETENTION_DAYS = int(os.environ.get("APPOINTMENT_SPAM_RETENTION_DAYS", "30"))
 APPOINTMENT_NOTIFY_RETRY_SECONDS = float(os.environ.get("APPOINTMENT_NOTIFY_RETRY_SECONDS", "2"))
+
+# Newsletter (double opt-in)
+# How long the emailed confirmation link works.
+NEWSLETTER_CONFIRM_DAYS = int(os.environ.get("NEWSLETTER_CONFIRM_DAYS", "7"))
+# Sign-ups never confirmed are deleted this long after the last sign-up (by
+# `manage.py purge_newsletter_pending`); a day longer than the link works.
+NEWSLETTER_PENDING_DAYS = int(os.environ.get("NEWSLETTER_PENDING_DAYS", "8"))
+# At most one email per address in this many minutes, however often it is signed up.
+NEWSLETTER_EMAIL_INTERVAL_MINUTES = int(os.environ.get("NEWSLETTER_EMAIL_INTERVAL_MINUTES", "15"))

@@ -117,6 +117,10 @@ class NewsletterSubscriberFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = NewsletterSubscriber
 
+    class Params:
+        # NewsletterSubscriberFactory(confirmed=True): followed the emailed link.
+        confirmed = factory.Trait(confirmed_at=factory.LazyFunction(timezone.now))
+
 
 class ConditionIndexPageFactory(wagtail_factories.PageFactory):
     title = "Conditions"
