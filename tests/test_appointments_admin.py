@@ -3,14 +3,18 @@
 import csv
 import datetime
 import io
+import threading
 
 import openpyxl
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection, connections
+from django.test import Client
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from appointments.models import AppointmentRequest, Note, StatusChange
+from appointments.viewsets import AppointmentRequestEditView
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -215,6 +219,78 @@ class TestChanges:
         client.force_login(front_desk_user)
         client.post(urls(spam)["change"], {"status": "new", "note": ""})
         assert AppointmentRequest.objects.new().filter(pk=spam.pk).exists()
+
+
+class TestTwoStaffAtOnce:
+    """Two staff change one request's status at the same moment, from two app threads."""
+
+    @pytest.mark.django_db(transaction=True)
+    def test_each_change_records_the_status_it_replaced(self, django_user_model, monkeypatch):
+        # Nothing here relies on data from migrations: a transactional test before
+        # this one may have emptied the database.
+        appointment = factories.AppointmentRequestFactory()
+        url = urls(appointment)["change"]
+        browsers = []
+        for name in ("fran", "sam"):
+            staff = django_user_model.objects.create_superuser(name, f"{name}@example.test", "pw")
+            browser = Client()
+            browser.force_login(staff)
+            assert browser.get(url).status_code == 200  # each has the page open
+            browsers.append(browser)
+
+        # Both requests read the status ("new") before either writes.
+        both_have_read = threading.Barrier(2, timeout=20)
+        read = AppointmentRequestEditView.get_object
+
+        def read_then_wait(view, *args, **kwargs):
+            appointment = read(view, *args, **kwargs)
+            both_have_read.wait()
+            return appointment
+
+        monkeypatch.setattr(AppointmentRequestEditView, "get_object", read_then_wait)
+        if connection.vendor == "sqlite":
+            # SQLite has one writer at a time. With a database file a second writer
+            # waits; the suite's in-memory database answers "table is locked" instead,
+            # so here the two saves take turns. PostgreSQL runs them truly at once:
+            # the second blocks on the first's row lock.
+            one_writer = threading.Lock()
+            save = AppointmentRequestEditView.form_valid
+
+            def save_in_turn(view, form):
+                with one_writer:
+                    return save(view, form)
+
+            monkeypatch.setattr(AppointmentRequestEditView, "form_valid", save_in_turn)
+
+        answers = {}
+
+        def change(browser, status):
+            try:
+                answers[status] = browser.post(url, {"status": status, "note": ""}).status_code
+            finally:
+                connections.close_all()  # this thread's own connection
+
+        threads = [
+            threading.Thread(target=change, args=(browser, status))
+            for browser, status in zip(browsers, ["contacted", "scheduled"], strict=True)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert answers == {"contacted": 302, "scheduled": 302}
+
+        # Whichever saved first, the history is one chain from "new", never two from "new".
+        history = list(
+            appointment.status_changes.order_by("pk").values_list("from_status", "to_status")
+        )
+        (first_from, first_to), (second_from, second_to) = history
+        assert first_from == "new" and second_from == first_to
+        assert {first_to, second_to} == {"contacted", "scheduled"}
+        appointment.refresh_from_db()
+        assert appointment.status == second_to
+        audit = log_actions(appointment, "appointments.status_change").order_by("pk")
+        assert [(entry.data["from"], entry.data["to"]) for entry in audit] == history
 
 
 class TestAudit:
