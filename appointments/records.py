@@ -11,8 +11,10 @@ an email, a log line or an audit entry label (`__str__` is the reference).
 """
 
 import datetime
+import functools
 import secrets
 
+import holidays
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -33,13 +35,30 @@ def new_reference():
     return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
 
 
+@functools.cache
+def public_holidays(region, subdivision):
+    """The public holidays (with their observed days) of a country and state, any year."""
+    return holidays.country_holidays(region, subdiv=subdivision or None)
+
+
+def is_business_day(day):
+    """Monday to Friday, and not a public holiday where the practice is."""
+    closed = public_holidays(settings.PRACTICE_REGION, settings.PRACTICE_SUBDIVISION)
+    return day.weekday() < 5 and day not in closed
+
+
 def add_business_days(start, days):
-    """`start` moved on by `days` weekdays (Saturday and Sunday do not count)."""
+    """`start` moved on by `days` business days, at the same time of day.
+
+    Weekends and the public holidays of settings.PRACTICE_REGION and
+    PRACTICE_SUBDIVISION (a holiday on a weekend is observed on a weekday) do not
+    count. `start` is a local time of the practice: its date decides.
+    """
     moment = start
     remaining = days
     while remaining > 0:
         moment += datetime.timedelta(days=1)
-        if moment.weekday() < 5:
+        if is_business_day(moment):
             remaining -= 1
     return moment
 
@@ -148,8 +167,13 @@ class AppointmentRequest(models.Model):
         return self.reason_name or "Not sure"
 
     def call_back_by(self, business_days):
-        """When the practice promised to have called back (local time)."""
-        return add_business_days(timezone.localtime(self.created_at), business_days)
+        """When the practice promised to have called back.
+
+        Counted in the practice's time zone (its business days are its local
+        dates), whatever time zone a staff member reads it in.
+        """
+        received = timezone.localtime(self.created_at, timezone.get_default_timezone())
+        return add_business_days(received, business_days)
 
     def is_overdue(self, business_days, now=None):
         if self.status != self.Status.NEW:

@@ -7,6 +7,7 @@ import threading
 
 import openpyxl
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
 from django.db import connection, connections
 from django.test import Client
@@ -14,6 +15,7 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from appointments.models import AppointmentRequest, Note, StatusChange
+from appointments.records import add_business_days
 from appointments.viewsets import AppointmentRequestEditView
 from tests import factories
 
@@ -39,6 +41,26 @@ def urls(appointment):
         "csv export": f"{BASE}?export=csv",
         "xlsx export": f"{BASE}?export=xlsx",
     }
+
+
+def text(element):
+    """What a person reads in an element: its text, whitespace collapsed."""
+    return " ".join(element.get_text(" ").split())
+
+
+def page_text(response):
+    return text(BeautifulSoup(response.content, "html.parser").find("main"))
+
+
+def listed(response):
+    """The list as the front desk reads it: {reference: {column heading: text, "row": <tr>}}."""
+    table = BeautifulSoup(response.content, "html.parser").select_one("table.listing")
+    headings = [text(heading) for heading in table.select("thead th")]
+    rows = {}
+    for row in table.select("tbody tr"):
+        cells = dict(zip(headings, (text(cell) for cell in row.find_all("td")), strict=True))
+        rows[cells["Reference"]] = {**cells, "row": row}
+    return rows
 
 
 def log_actions(appointment, action):
@@ -162,6 +184,45 @@ class TestTheList:
         html = client.get("/admin/").content.decode()
         assert "2</strong> new requests" in html
         assert "3\xa0days ago" in html
+
+
+def local(*args):
+    """A time on the practice's clock (settings.TIME_ZONE)."""
+    return datetime.datetime(*args, tzinfo=timezone.get_default_timezone())
+
+
+class TestCallBackPromise:
+    @pytest.mark.parametrize(
+        "received, due",
+        [
+            # Wednesday afternoon before Thanksgiving: Thursday is no business day.
+            (local(2026, 11, 25, 15, 0), local(2026, 11, 27, 15, 0)),
+            # Friday before Labor Day: Monday is no business day.
+            (local(2026, 9, 4, 10, 0), local(2026, 9, 8, 10, 0)),
+            # July 4th falls on a Saturday and is observed on Friday the 3rd.
+            (local(2026, 7, 2, 9, 30), local(2026, 7, 6, 9, 30)),
+            # An ordinary Friday: the weekend does not count.
+            (local(2026, 11, 27, 15, 0), local(2026, 11, 30, 15, 0)),
+        ],
+    )
+    def test_weekends_and_public_holidays_are_not_business_days(self, received, due):
+        assert add_business_days(received, 1) == due
+
+    def test_the_holidays_are_those_of_the_practices_state(self, settings):
+        thursday_before_good_friday = local(2026, 4, 2, 11, 0)
+        settings.PRACTICE_REGION, settings.PRACTICE_SUBDIVISION = "US", "CT"
+        assert add_business_days(thursday_before_good_friday, 1) == local(2026, 4, 6, 11, 0)
+        settings.PRACTICE_SUBDIVISION = "MA"  # no state holiday on Good Friday
+        assert add_business_days(thursday_before_good_friday, 1) == local(2026, 4, 3, 11, 0)
+
+    def test_the_front_desk_sees_the_day_after_the_holiday(self, client, front_desk_user, home):
+        received = local(2026, 11, 25, 15, 0)
+        appointment = factories.AppointmentRequestFactory(created_at=received)
+        client.force_login(front_desk_user)
+        detail = page_text(client.get(urls(appointment)["detail"]))
+        assert "Call back by Friday, November 27, 3:00 PM" in detail
+        row = listed(client.get(BASE))[appointment.reference]
+        assert row["Call back by"].startswith("Fri Nov 27, 3:00 PM")
 
 
 class TestChanges:

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from appointments.records import AppointmentRequest, add_business_days
+from appointments.records import AppointmentRequest
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -117,11 +117,3 @@ def test_purge_leaves_an_audit_entry_with_counts_only(requests_of_all_ages):
     recorded = f"{entry.label} {entry.data}"
     for secret in ("Rosalind", "Quimby", "example.test", *references):
         assert secret not in recorded
-
-
-def test_business_days_skip_the_weekend():
-    friday = datetime.datetime(2026, 11, 27, 15, 0)
-    assert add_business_days(friday, 1) == datetime.datetime(2026, 11, 30, 15, 0)  # Monday
-    saturday = datetime.datetime(2026, 11, 28, 10, 0)
-    assert add_business_days(saturday, 1).weekday() == 0
-    assert add_business_days(friday, 0) == friday
