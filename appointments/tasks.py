@@ -71,11 +71,13 @@ def notify_front_desk(request_id, site_id):
     context = {
         "reference": appointment.reference,
         "location": appointment.location_name,
-        "received": timezone.localtime(appointment.created_at),
+        "received": appointment.created_at,
         "admin_url": admin_url(appointment),
     }
     subject = f"New appointment request {appointment.reference}"
-    body = render_to_string("appointments/email/front_desk.txt", context)
+    # On the practice's clock, wherever and whenever the task runs.
+    with timezone.override(timezone.get_default_timezone()):
+        body = render_to_string("appointments/email/front_desk.txt", context)
     send_with_retries(
         appointment.reference,
         "the front desk notification",

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.views.defaults import permission_denied
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -33,6 +33,21 @@ from locations.models import LocationPage
 from practice.spreadsheets import csv_safe
 
 Status = AppointmentRequest.Status
+
+
+# Exported datetimes: in the staff member's time zone, like the list.
+DATETIME_EXPORTS = {"created_at"}
+
+
+def staff_time(value):
+    """A time as staff read it in the admin, in the time zone Wagtail activated for them.
+
+    That is the practice's (settings.TIME_ZONE) unless the staff member chose
+    another in their Wagtail account; the list's column shows the same.
+    """
+    if value is None:
+        return "—"
+    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
 def call_back_days(request):
@@ -154,6 +169,9 @@ class AppointmentRequestIndexView(ForbiddenNotRedirectMixin, generic.IndexView):
         return queryset.filter(condition)
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
+        # The CSV is streamed after this view returns, outside the time zone Wagtail
+        # activates for the staff member (theirs, or the practice's): keep it for the rows.
+        self.export_time_zone = timezone.get_current_timezone()
         exported = list(queryset.values_list("pk", "reference"))
         content_type = ContentType.objects.get_for_model(AppointmentRequest)
         now = timezone.now()
@@ -171,6 +189,22 @@ class AppointmentRequestIndexView(ForbiddenNotRedirectMixin, generic.IndexView):
             for pk, reference in exported
         )
         return super().as_spreadsheet(queryset, spreadsheet_format)
+
+    def get_heading(self, queryset, field):
+        heading = super().get_heading(queryset, field)
+        if field in DATETIME_EXPORTS:
+            # A spreadsheet cell has no time zone: the heading says which one.
+            heading = f"{heading} ({self.export_time_zone})"
+        return heading
+
+    def preprocess_field_value(self, field, value, export_format):
+        if field in DATETIME_EXPORTS and value is not None:
+            local = timezone.localtime(value, self.export_time_zone)
+            if export_format == self.FORMAT_CSV:
+                return local.strftime("%Y-%m-%d %H:%M")
+            # XLSX: a date cell, with the wall-clock time the list shows.
+            return timezone.make_naive(local, self.export_time_zone)
+        return super().preprocess_field_value(field, value, export_format)
 
 
 class AppointmentRequestInspectView(ForbiddenNotRedirectMixin, generic.InspectView):
@@ -191,6 +225,14 @@ class AppointmentRequestInspectView(ForbiddenNotRedirectMixin, generic.InspectVi
         context["status_changes"] = self.object.status_changes.select_related("changed_by")
         context["notes"] = self.object.notes.select_related("author")
         return context
+
+    # Wagtail's inspect template shows datetimes in UTC (it localizes the format, not
+    # the time zone): these show the time zone the list and the exports use.
+    def get_created_at_display_value(self):
+        return staff_time(self.object.created_at)
+
+    def get_consented_at_display_value(self):
+        return staff_time(self.object.consented_at)
 
     def get_reason_display_value(self):
         return self.object.reason_display
@@ -363,7 +405,7 @@ class AppointmentRequestViewSet(ModelViewSet):
 
     def get_index_view_kwargs(self, **kwargs):
         custom_preprocess = {
-            field: {"csv": csv_safe} for field in self.list_export if field != "created_at"
+            field: {"csv": csv_safe} for field in self.list_export if field not in DATETIME_EXPORTS
         }
         return super().get_index_view_kwargs(custom_field_preprocess=custom_preprocess, **kwargs)
 

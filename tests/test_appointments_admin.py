@@ -9,13 +9,16 @@ import openpyxl
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
+from django.core import mail
 from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
-from wagtail.models import ModelLogEntry
+from wagtail.models import ModelLogEntry, Site
+from wagtail.users.models import UserProfile
 
 from appointments.models import AppointmentRequest, Note, StatusChange
 from appointments.records import add_business_days
+from appointments.tasks import notify_front_desk
 from appointments.viewsets import AppointmentRequestEditView
 from tests import factories
 
@@ -223,6 +226,74 @@ class TestCallBackPromise:
         assert "Call back by Friday, November 27, 3:00 PM" in detail
         row = listed(client.get(BASE))[appointment.reference]
         assert row["Call back by"].startswith("Fri Nov 27, 3:00 PM")
+
+
+# 8:57 a.m. in New York (EST), 5:57 a.m. in Los Angeles.
+RECEIVED = datetime.datetime(2026, 11, 28, 13, 57, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def received_at_a_fixed_instant(home, appointment_settings, settings):
+    settings.TIME_ZONE = "America/New_York"
+    return factories.AppointmentRequestFactory(created_at=RECEIVED, consented_at=RECEIVED)
+
+
+def inspected(response):
+    """The detail view's fields: {label: value as shown}."""
+    fields = BeautifulSoup(response.content, "html.parser").find("main").find("dl")
+    return {text(label): text(label.find_next_sibling("dd")) for label in fields.find_all("dt")}
+
+
+def exported(client, export_format):
+    content = b"".join(client.get(f"{BASE}?export={export_format}").streaming_content)
+    if export_format == "csv":
+        return list(csv.DictReader(io.StringIO(content.decode())))
+    rows = list(openpyxl.load_workbook(io.BytesIO(content)).active.values)
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+class TestTimesOnThePracticesClock:
+    def test_list_detail_and_exports_show_the_same_local_time(
+        self, client, front_desk_user, received_at_a_fixed_instant
+    ):
+        appointment = received_at_a_fixed_instant
+        client.force_login(front_desk_user)
+        assert listed(client.get(BASE))[appointment.reference]["Received"] == (
+            "Nov. 28, 2026, 8:57 a.m."
+        )
+        fields = inspected(client.get(urls(appointment)["detail"]))
+        assert fields["Received"] == "Nov. 28, 2026, 8:57 a.m."
+        assert fields["Consented to be contacted at"] == "Nov. 28, 2026, 8:57 a.m."
+        [row] = exported(client, "csv")
+        assert row["Received (America/New_York)"] == "2026-11-28 08:57"
+        [row] = exported(client, "xlsx")
+        assert row["Received (America/New_York)"] == datetime.datetime(2026, 11, 28, 8, 57)
+
+    def test_the_front_desk_email_says_the_same_time(self, received_at_a_fixed_instant):
+        appointment = received_at_a_fixed_instant
+        # The worker sends it later, in whatever time zone it runs in.
+        with timezone.override("UTC"):
+            notify_front_desk.enqueue(appointment.pk, Site.objects.get(is_default_site=True).pk)
+        assert "Received: Saturday, November 28, 2026, 8:57 AM EST" in mail.outbox[0].body
+
+    def test_a_staff_member_may_read_them_in_their_own_time_zone(
+        self, client, front_desk_user, received_at_a_fixed_instant
+    ):
+        profile = UserProfile.get_for_user(front_desk_user)
+        profile.current_time_zone = "America/Los_Angeles"
+        profile.save()
+        appointment = received_at_a_fixed_instant
+        client.force_login(front_desk_user)
+        assert listed(client.get(BASE))[appointment.reference]["Received"] == (
+            "Nov. 28, 2026, 5:57 a.m."
+        )
+        fields = inspected(client.get(urls(appointment)["detail"]))
+        assert fields["Received"] == "Nov. 28, 2026, 5:57 a.m."
+        assert fields["Consented to be contacted at"] == "Nov. 28, 2026, 5:57 a.m."
+        [row] = exported(client, "csv")
+        assert row["Received (America/Los_Angeles)"] == "2026-11-28 05:57"
+        [row] = exported(client, "xlsx")
+        assert row["Received (America/Los_Angeles)"] == datetime.datetime(2026, 11, 28, 5, 57)
 
 
 class TestChanges:
