@@ -139,6 +139,10 @@ class ConditionPage(ClinicalReviewMixin, SEOMixin, Page):
             )
         return self._treatments
 
+    def pages_showing_summary(self):
+        """Besides its index and the home page: the procedures that list this condition."""
+        return list(self.procedures.all())
+
     def structured_data(self, request, root_url, url):
         node = {
             "@type": "MedicalCondition",

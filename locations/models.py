@@ -118,6 +118,10 @@ class LocationPage(SEOMixin, Page):  # noqa: DJ008 (Page's __str__ is the title)
     # How the page shows as a card on the locations page: address and contact.
     card_template = "locations/includes/card.html"
 
+    def pages_showing_summary(self):
+        """Besides its index and the home page: the procedures offered here list it."""
+        return list(self.procedures.all())
+
     @property
     def is_virtual(self):
         return not self.street

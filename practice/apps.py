@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class PracticeConfig(AppConfig):
     name = "practice"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from wagtail import hooks
+
+        from practice import cache_purge, page_cache
+
+        cache_purge.connect()
+        # Wagtail pages may be shared from the cache; other views are not.
+        hooks.register(
+            "before_serve_page",
+            lambda page, request, args, kwargs: page_cache.mark_cacheable(request),
+        )

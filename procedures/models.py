@@ -206,6 +206,10 @@ class ProcedurePage(ClinicalReviewMixin, SEOMixin, Page):
                     node[key] = [{"@type": "MedicalEntity", "name": name} for name in outcomes]
         return {key: value for key, value in node.items() if value}
 
+    def pages_showing_summary(self):
+        """Besides its index and the home page: the pages that list this procedure."""
+        return [*self.conditions.all(), *self.locations.all()]
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["more_procedures"] = public(

@@ -86,6 +86,8 @@ class TeamMemberPage(SEOMixin, Page):
     ]
 
     social_image_fallback = "photo"
+    # A member's name shows in the bylines of clinical pages: a change purges every page.
+    purge_site_on_publish = True
     # How the page shows as a card in listings (the team page, About's sub-pages).
     card_template = "team/includes/card.html"
 

@@ -1,0 +1,130 @@
+"""Anonymous page views served from the shared cache, and purged by the page tree.
+
+What is cached: GET and HEAD of Wagtail pages by visitors without a session
+(no login), answered 200 without a cookie and not marked private or
+no-store. The request form, its thank-you page and search results mark
+themselves uncacheable; the admin, forms and logged-in users are never cached.
+
+Keys carry two versions read in one round trip: one for the whole site
+(bumped when anything that menus show changes, or a site setting) and one
+for the page's path (bumped when that page, or a page whose summary it
+shows, is published). With Redis every app process sees the same versions,
+so a purge on one node is seen by all at once.
+"""
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+logger = logging.getLogger(__name__)
+
+SITE_VERSION_KEY = "pagecache:site-version"
+# Shared caches (a CDN, Varnish) may keep a page this long; they are purged on change.
+SHARED_MAX_AGE = 600
+
+
+def page_cache_seconds():
+    return getattr(settings, "PAGE_CACHE_SECONDS", 600)
+
+
+def _path_version_key(path):
+    # By path alone: a purge of /about/ on one of several sites also purges the
+    # others' /about/, a harmless extra miss.
+    return "pagecache:path-version:" + hashlib.sha256(path.encode()).hexdigest()[:32]
+
+
+def _response_key(request, site_version, path_version):
+    full = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    return f"pagecache:page:{request.get_host()}:{site_version}:{path_version}:{full}"
+
+
+def mark_cacheable(request):
+    """Called as a Wagtail page is served: this response may be shared."""
+    request.page_cacheable = True
+
+
+def is_anonymous(request):
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def _bump(key):
+    """Move a version on (atomic in Redis). A cache that is down has nothing to purge."""
+    try:
+        if not cache.add(key, 1, timeout=None):
+            try:
+                cache.incr(key)
+            except ValueError:  # evicted between add and incr
+                cache.set(key, 1, timeout=None)
+    except Exception:  # noqa: BLE001 - publishing must not fail because the cache is down
+        logger.warning("Page cache unavailable: purge of %s skipped", key)
+
+
+def purge_paths(paths):
+    """Forget the cached copies of the pages at these paths, whatever their query string."""
+    for path in paths:
+        _bump(_path_version_key(path))
+
+
+def purge_everything():
+    """Forget every cached page: menus or site settings changed."""
+    _bump(SITE_VERSION_KEY)
+
+
+class PageCacheMiddleware:
+    """Serve anonymous page views from the shared cache; store the cacheable ones."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = page_cache_seconds()
+        if not seconds or request.method not in ("GET", "HEAD") or not is_anonymous(request):
+            response = self.get_response(request)
+            return self.mark_private(request, response)
+
+        path_key = _path_version_key(request.path)
+        try:
+            versions = cache.get_many([SITE_VERSION_KEY, path_key])
+        except Exception:  # noqa: BLE001 - a cache that is down serves pages uncached
+            return self.get_response(request)
+        key = _response_key(request, versions.get(SITE_VERSION_KEY, 0), versions.get(path_key, 0))
+        try:
+            cached = cache.get(key)
+        except Exception:  # noqa: BLE001
+            cached = None
+        if cached is not None:
+            cached["X-Page-Cache"] = "hit"
+            return cached
+
+        response = self.get_response(request)
+        if self.cacheable(request, response):
+            patch_cache_control(response, public=True, max_age=0, s_maxage=SHARED_MAX_AGE)
+            patch_vary_headers(response, ["Cookie"])
+            if hasattr(response, "render") and callable(response.render):
+                response.render()
+            try:
+                cache.set(key, response, timeout=seconds)
+            except Exception:  # noqa: BLE001 - serve it even if it cannot be stored
+                logger.warning("Page cache unavailable: %s not stored", request.path)
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    @staticmethod
+    def cacheable(request, response):
+        if not getattr(request, "page_cacheable", False) or response.status_code != 200:
+            return False
+        if response.cookies or response.has_header("Set-Cookie"):
+            return False
+        control = response.get("Cache-Control", "")
+        return not any(word in control for word in ("private", "no-cache", "no-store"))
+
+    @staticmethod
+    def mark_private(request, response):
+        """Pages for signed-in staff are never kept by a shared cache."""
+        staff = request.method in ("GET", "HEAD") and not is_anonymous(request)
+        if staff and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_cache=True)
+        return response
