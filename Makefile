@@ -8,7 +8,7 @@ LOCK := requirements.lock
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install lock clean check-site check-tools
+.PHONY: run serve test lint format install lock clean check-site check-tools
 
 $(STAMP): $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ run: $(STAMP)
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py load_demo --if-empty
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py ensure_admin --admin-url http://$(HOST):$(PORT)/admin/
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The site as in production on one machine (needs DJANGO_SECRET_KEY and
+# DJANGO_ALLOWED_HOSTS): gunicorn + one db_worker, debug off; see docs/deploy.md.
+serve: $(STAMP)
+	HOST=$(HOST) PORT=$(PORT) bash deploy/serve.sh
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -239,6 +239,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # keeps these, a plain-HTTP test server turns them off with DJANGO_SECURE=0.
 SECURE = env_bool("DJANGO_SECURE", default=not DEBUG)
 SECURE_SSL_REDIRECT = SECURE
+# Load balancers ask for /healthz over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000")) if SECURE else 0

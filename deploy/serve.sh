@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# `make serve`: the site as in production, on one machine. Debug off, after
+# migrate and collectstatic: gunicorn (WEB_CONCURRENCY workers, default two
+# per core) and one background worker (notifications, search index, purges).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -z "${DJANGO_SECRET_KEY:-}" ] || [ -z "${DJANGO_ALLOWED_HOSTS:-}" ]; then
+  echo "make serve runs the site as in production: set DJANGO_SECRET_KEY (a long random" >&2
+  echo "value) and DJANGO_ALLOWED_HOSTS (the host names it answers to) first." >&2
+  echo "See .env.example and docs/deploy.md." >&2
+  exit 2
+fi
+
+export DJANGO_DEBUG=0
+PY=.venv/bin/python
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-8000}
+WORKERS=${WEB_CONCURRENCY:-$(( $(nproc) * 2 ))}
+
+$PY manage.py check --deploy --fail-level ERROR
+$PY manage.py migrate --no-input
+$PY manage.py collectstatic --no-input --verbosity 0
+
+$PY manage.py db_worker --queue-name '*' &
+WORKER_PID=$!
+trap 'kill "$WORKER_PID" 2>/dev/null || true' EXIT INT TERM
+
+echo "Serving http://$HOST:$PORT/ with $WORKERS gunicorn workers and one db_worker."
+.venv/bin/gunicorn practice.wsgi:application --bind "$HOST:$PORT" --workers "$WORKERS" \
+  --access-logfile - --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}"
