@@ -55,10 +55,17 @@ def media_in_a_temporary_folder(settings, tmp_path_factory):
 
 @pytest.fixture
 def home(db):
-    """A home page at the site root, with the practice's details set."""
-    root = Page.get_first_root_node()
+    """A home page at the site root, with the practice's details set.
+
+    A transactional test may run after another has emptied the database: the
+    tree root, locale and default site that Wagtail's migrations make are then
+    made again.
+    """
+    root = Page.get_first_root_node() or DemoLoader.tree_root()
     home = factories.HomePageFactory(parent=root)
-    site = Site.objects.get(is_default_site=True)
+    site = Site.objects.filter(is_default_site=True).first() or Site.objects.create(
+        hostname="localhost", port=80, root_page=home, is_default_site=True
+    )
     old_root = site.root_page
     site.root_page = home
     site.save()

@@ -4,7 +4,6 @@ import datetime
 import hashlib
 import re
 import time
-from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
@@ -29,17 +28,41 @@ def post(client, data, **extra):
     return client.post(URL, data, **extra)
 
 
+def page(response):
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def text(element):
+    """What a person reads in an element: its text, whitespace collapsed."""
+    return " ".join(element.get_text(" ").split())
+
+
+def the_form(response):
+    return page(response).find("form", class_="appointment-form")
+
+
+def chosen(form, name):
+    """The value a patient sees chosen: a checked radio, or a select's selected option."""
+    control = form.select_one(f'input[name="{name}"][checked]') or form.select_one(
+        f'select[name="{name}"] option[selected]'
+    )
+    return control["value"] if control else None
+
+
 class TestTheForm:
     def test_shows_every_field_with_a_label_and_the_emergency_notice(self, client, form_data):
         response = client.get(URL)
-        html = response.content.decode()
         assert response.status_code == 200
-        assert "not for emergencies" in html and "911" in html
+        notice = text(page(response).select_one(".appointment__emergency"))
+        assert "not for emergencies" in notice and "911" in notice
+        form = the_form(response)
+        labels = {label["for"]: text(label) for label in form.find_all("label")}
+        legends = {text(legend) for legend in form.find_all("legend")}
         for label in [
             "First name",
             "Last name",
             "Phone number",
-            "Email",
+            "Email address",
             "How should we contact you?",
             "Have you been to our practice before?",
             "Preferred location",
@@ -47,25 +70,32 @@ class TestTheForm:
             "When are you usually free?",
             "Insurance (optional)",
             "Anything else we should know? (optional)",
-            "I agree to be contacted",
+            "I agree to be contacted by the practice about this request.",
         ]:
-            assert label in html, label
+            assert label in set(labels.values()) | legends, label
         # Every visible control has a label pointing at it.
-        form_html = html[html.index('<form method="post"') :]
-        controls = re.findall(r"<(?:input|select|textarea)\b[^>]*>", form_html)
-        for control in controls:
-            if 'type="hidden"' in control:
-                continue
-            control_id = re.search(r'\bid="([^"]+)"', control).group(1)
-            assert f'for="{control_id}"' in form_html, control_id
-        assert "do not include your medical history" in html
+        for control in form.find_all(["input", "select", "textarea"]):
+            if control.get("type") != "hidden":
+                assert control["id"] in labels, control["id"]
+        assert "do not include your medical history" in text(form)
 
     def test_offers_live_locations_including_virtual_and_not_sure(self, client, form_data):
-        html = client.get(URL).content.decode()
-        assert "Stamford, CT" in html
-        assert "Virtual Appointment" in html
-        assert "Not sure" in html
-        assert "Occipital Nerve Block" in html and "Headache" in html
+        form = the_form(client.get(URL))
+        locations = form.find("input", attrs={"name": "location"}).find_parent("fieldset")
+        assert [text(label) for label in locations.find_all("label")] == [
+            "Stamford, CT",
+            "Virtual Appointment",
+        ]
+        reasons = form.find("select", attrs={"name": "reason"})
+        assert [text(option) for option in reasons.find_all("option")] == [
+            "Not sure",
+            "Occipital Nerve Block",
+            "Headache",
+        ]
+        assert [group["label"] for group in reasons.find_all("optgroup")] == [
+            "Procedures",
+            "Conditions",
+        ]
 
     def test_is_never_kept_by_a_shared_cache(self, client, form_data):
         response = client.get(URL)
@@ -75,13 +105,14 @@ class TestTheForm:
     def test_links_preselect_procedure_condition_and_location(
         self, client, form_data, procedure, condition, locations
     ):
-        html = client.get(f"{URL}?procedure={procedure.slug}&location=virtual-appointment").content
-        html = html.decode()
-        assert re.search(rf'<option value="{procedure.pk}" selected>', html)
-        virtual = locations["virtual"].pk
-        assert re.search(rf'<input[^>]*value="{virtual}"[^>]*checked', html)
-        html = client.get(f"{URL}?condition={condition.slug}").content.decode()
-        assert re.search(rf'<option value="{condition.pk}" selected>', html)
+        form = the_form(
+            client.get(f"{URL}?procedure={procedure.slug}&location=virtual-appointment")
+        )
+        assert chosen(form, "reason") == str(procedure.pk)
+        assert chosen(form, "location") == str(locations["virtual"].pk)
+        form = the_form(client.get(f"{URL}?condition={condition.slug}"))
+        assert chosen(form, "reason") == str(condition.pk)
+        assert chosen(form, "location") is None
 
 
 class TestSuccess:
@@ -101,12 +132,14 @@ class TestSuccess:
 
         assert response["Location"].startswith(f"{URL}thanks/")
         thanks = client.get(response["Location"])
-        html = thanks.content.decode()
         assert thanks.status_code == 200
-        assert stored.reference in html
-        assert "What happens next" in html
+        assert text(page(thanks).select_one(".appointment__reference")) == (
+            f"Your reference is {stored.reference}"
+        )
+        assert "What happens next" in text(page(thanks).find("main"))
         assert "private" in thanks["Cache-Control"]
-        # The thank-you page shows nothing the patient typed.
+        # The thank-you page holds nothing the patient typed, anywhere in its source.
+        html = thanks.content.decode()
         for value in PATIENT.values():
             assert value not in html
 
@@ -191,35 +224,46 @@ class TestBadInput:
         overrides, field, message = INVALID_CASES[case]
         data = form_data(**overrides)
         response = post(client, data)
-        html = response.content.decode()
         assert response.status_code == 200
         assert AppointmentRequest.objects.count() == 0
-        # The message by the field, tied to it, and summarised at the top with a link.
-        assert f'id="{field}-error"' in html
-        assert message in html
-        assert "There is a problem with your request" in html
+        # The message by the field, tied to it, and summarised at the top with a link to it.
+        errors = page(response)
+        assert text(errors.find(id=f"{field}-error")).startswith(f"Error: {message}")
+        summary = errors.select_one(".error-summary")
+        assert text(summary.find("h2")) == "There is a problem with your request"
+        [link] = summary.find_all("a")
         anchor = f"id_{field}_0" if field == "location" else f"id_{field}"
-        assert f'<a href="#{anchor}">{message}' in html
+        assert link["href"] == f"#{anchor}" and text(link).startswith(message)
         if field != "location":
-            control = re.search(rf'<(?:input|textarea)[^>]*id="id_{field}"[^>]*>', html).group(0)
-            assert re.search(rf'aria-describedby="[^"]*{field}-error', control)
-            assert 'aria-invalid="true"' in control
+            control = errors.find(id=anchor)
+            assert f"{field}-error" in control["aria-describedby"].split()
+            assert control["aria-invalid"] == "true"
         else:
-            assert re.search(r'<fieldset[^>]*aria-describedby="location-error"', html)
+            group = errors.find(id=anchor).find_parent("fieldset")
+            assert f"{field}-error" in group["aria-describedby"].split()
         # What the patient typed is all still there.
-        for key in ("first_name", "last_name", "email", "insurance"):
+        form = the_form(response)
+        for key in ("first_name", "last_name", "email", "insurance", "phone"):
             if key in data and key != field:
-                assert f'value="{data[key]}"' in html, key
+                assert form.find("input", attrs={"name": key})["value"] == data[key], key
         if field != "message":
-            assert PATIENT["message"] in html
-        if field != "phone":
-            assert 'value="(203) 555-0187"' in html
+            assert (
+                form.find("textarea", attrs={"name": "message"}).string.strip()
+                == (PATIENT["message"])
+            )
+        for key in ("location", "reason", "preferred_contact"):
+            if key != field:
+                assert chosen(form, key) == data[key], key
 
     def test_several_errors_are_listed_together(self, client, form_data):
         response = post(client, form_data(phone="12", email="nope", consent=None))
-        html = response.content.decode()
-        assert "There are problems with your request" in html
-        assert html.count('<li><a href="#id_') == 3
+        summary = page(response).select_one(".error-summary")
+        assert text(summary.find("h2")) == "There are problems with your request"
+        assert [link["href"] for link in summary.find_all("a")] == [
+            "#id_phone",
+            "#id_email",
+            "#id_consent",
+        ]
 
 
 class TestSpamAndAbuse:
@@ -255,8 +299,8 @@ class TestSpamAndAbuse:
 
     def test_the_form_timer_comes_back_unchanged_after_an_error(self, client, form_data):
         token = form_started_token(time.time() - 60)
-        html = post(client, form_data(started=token, phone="1")).content.decode()
-        assert f'value="{token}"' in html
+        form = the_form(post(client, form_data(started=token, phone="1")))
+        assert form.find("input", attrs={"name": "started"})["value"] == token
 
     def test_over_the_rate_limit_stores_nothing_and_shows_the_phone(
         self, client, form_data, settings
@@ -266,7 +310,8 @@ class TestSpamAndAbuse:
         assert post(client, form_data()).status_code == 302
         response = post(client, form_data())
         assert response.status_code == 429
-        assert "(203) 555-0142" in response.content.decode()
+        call_us = page(response).find("main").find("a", href=True, string="(203) 555-0142")
+        assert call_us["href"].startswith("tel:")
         assert AppointmentRequest.objects.count() == 2
 
     def test_the_rate_limit_is_per_client(self, client, form_data, settings):
@@ -411,69 +456,58 @@ class TestOversizePosts:
         assert AppointmentRequest.objects.count() == 1
 
 
-class ResourceParser(HTMLParser):
-    """Every URL the browser would load (or send the form to) from a page."""
-
-    LOADING = {
-        "script": ["src"],
-        "img": ["src", "srcset"],
-        "iframe": ["src"],
-        "frame": ["src"],
-        "embed": ["src"],
-        "object": ["data"],
-        "source": ["src", "srcset"],
-        "video": ["src", "poster"],
-        "audio": ["src"],
-        "track": ["src"],
-        "link": ["href"],  # only the rels that load something: see handle_starttag
-        "form": ["action"],
-        "input": ["src", "formaction"],
-        "button": ["formaction"],
-    }
-
-    def __init__(self):
-        super().__init__()
-        self.urls = []
-        self.inline = []
-
-    # rel="canonical" or "alternate" name a URL; these make the browser fetch one.
-    LOADING_RELS = {
-        "stylesheet",
-        "icon",
-        "preload",
-        "prefetch",
-        "preconnect",
-        "dns-prefetch",
-        "modulepreload",
-        "manifest",
-        "apple-touch-icon",
-    }
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "link" and not set((attrs.get("rel") or "").lower().split()) & self.LOADING_RELS:
-            return
-        for name in self.LOADING.get(tag, []):
-            value = attrs.get(name)
-            if value:
-                self.urls.extend(part.strip().split(" ")[0] for part in value.split(","))
-        if attrs.get("style"):
-            self.inline.append(attrs["style"])
-
-    def handle_data(self, data):
-        self.inline.append(data)
+# What makes a browser load something (or send the form somewhere), by element.
+LOADING = {
+    "script": ["src"],
+    "img": ["src", "srcset"],
+    "iframe": ["src"],
+    "frame": ["src"],
+    "embed": ["src"],
+    "object": ["data"],
+    "source": ["src", "srcset"],
+    "video": ["src", "poster"],
+    "audio": ["src"],
+    "track": ["src"],
+    "link": ["href"],  # only the rels that load something (LOADING_RELS)
+    "form": ["action"],
+    "input": ["src", "formaction"],
+    "button": ["formaction"],
+}
+# rel="canonical" or "alternate" name a URL; these make the browser fetch one.
+LOADING_RELS = {
+    "stylesheet",
+    "icon",
+    "preload",
+    "prefetch",
+    "preconnect",
+    "dns-prefetch",
+    "modulepreload",
+    "manifest",
+    "apple-touch-icon",
+}
+SITE_HOSTS = {"", "testserver", "localhost"}
 
 
 def third_party_resources(html):
-    parser = ResourceParser()
-    parser.feed(html)
-    site_hosts = {"", "testserver", "localhost"}
-    foreign = [url for url in parser.urls if urlsplit(url).netloc not in site_hosts]
-    # url(...) in inline CSS and scheme-relative or absolute URLs in inline scripts.
-    for text in parser.inline:
-        foreign += re.findall(r"url\(\s*['\"]?(?:https?:)?//[^)]+\)", text)
+    """Every URL outside the site that the browser would load (or send the form to)."""
+    document = BeautifulSoup(html, "html.parser")
+    urls = []
+    for element in document.find_all(list(LOADING)):
+        rels = {rel.lower() for rel in element.get("rel", [])}
+        if element.name == "link" and not rels & LOADING_RELS:
+            continue
+        for name in LOADING[element.name]:
+            value = element.get(name)
+            if value:
+                urls.extend(part.strip().split(" ")[0] for part in value.split(","))
+    foreign = [url for url in urls if urlsplit(url).netloc not in SITE_HOSTS]
+    # Inline CSS and scripts (not HTML): url(...) and scheme-relative or absolute loads.
+    inline = [element["style"] for element in document.find_all(style=True)]
+    inline += [element.get_text() for element in document.find_all(["style", "script"])]
+    for code in inline:
+        foreign += re.findall(r"url\(\s*['\"]?(?:https?:)?//[^)]+\)", code)
         foreign += re.findall(
-            r"""(?:fetch|import|src\s*=)\s*\(?\s*['"](?:https?:)?//[^'"]+""", text
+            r"""(?:fetch|import|src\s*=)\s*\(?\s*['"](?:https?:)?//[^'"]+""", code
         )
     return foreign
 
