@@ -80,37 +80,49 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        seconds = page_cache_seconds()
-        if not seconds or request.method not in ("GET", "HEAD") or not is_anonymous(request):
+        if request.method not in ("GET", "HEAD") or not is_anonymous(request):
             response = self.get_response(request)
             return self.mark_private(request, response)
 
+        seconds = page_cache_seconds()
+        key = self.lookup_key(request) if seconds else None
+        if key is not None:
+            try:
+                cached = cache.get(key)
+            except Exception:  # noqa: BLE001 - a cache that is down serves pages uncached
+                cached = None
+            if cached is not None:
+                cached["X-Page-Cache"] = "hit"
+                return cached
+
+        response = self.get_response(request)
+        if self.cacheable(request, response):
+            # A CDN or Varnish in front may share it too; the app purges them.
+            patch_cache_control(response, public=True, max_age=0, s_maxage=SHARED_MAX_AGE)
+            patch_vary_headers(response, ["Cookie"])
+            if key is not None:
+                self.store(key, request, response, seconds)
+        return response
+
+    @staticmethod
+    def lookup_key(request):
         path_key = _path_version_key(request.path)
         try:
             versions = cache.get_many([SITE_VERSION_KEY, path_key])
         except Exception:  # noqa: BLE001 - a cache that is down serves pages uncached
-            return self.get_response(request)
-        key = _response_key(request, versions.get(SITE_VERSION_KEY, 0), versions.get(path_key, 0))
-        try:
-            cached = cache.get(key)
-        except Exception:  # noqa: BLE001
-            cached = None
-        if cached is not None:
-            cached["X-Page-Cache"] = "hit"
-            return cached
+            return None
+        return _response_key(request, versions.get(SITE_VERSION_KEY, 0), versions.get(path_key, 0))
 
-        response = self.get_response(request)
-        if self.cacheable(request, response):
-            patch_cache_control(response, public=True, max_age=0, s_maxage=SHARED_MAX_AGE)
-            patch_vary_headers(response, ["Cookie"])
-            if hasattr(response, "render") and callable(response.render):
-                response.render()
-            try:
-                cache.set(key, response, timeout=seconds)
-            except Exception:  # noqa: BLE001 - serve it even if it cannot be stored
-                logger.warning("Page cache unavailable: %s not stored", request.path)
-            response["X-Page-Cache"] = "miss"
-        return response
+    @staticmethod
+    def store(key, request, response, seconds):
+        if hasattr(response, "render") and callable(response.render):
+            response.render()
+        try:
+            cache.set(key, response, timeout=seconds)
+        except Exception:  # noqa: BLE001 - serve it even if it cannot be stored
+            logger.warning("Page cache unavailable: %s not stored", request.path)
+            return
+        response["X-Page-Cache"] = "miss"
 
     @staticmethod
     def cacheable(request, response):

@@ -1,0 +1,82 @@
+# Varnish in front of the practice site (Debian's varnish 7.1).
+#
+# Caches what the app marks cacheable (public, s-maxage), passes the admin,
+# form posts and anyone signed in (a session cookie), accepts PURGE and BAN
+# from loopback only, and keeps serving a page for a short grace while the
+# app is down. The app purges it through wagtail.contrib.frontend_cache
+# (FRONTEND_CACHE_URL) by the same rules as its own cache.
+#
+# The backend below is the app on this machine; change host and port to yours.
+vcl 4.1;
+
+backend default {
+    .host = "127.0.0.1";
+    .port = "8000";
+    .probe = {
+        .url = "/healthz";
+        .interval = 2s;
+        .timeout = 1s;
+        .window = 3;
+        .threshold = 2;
+    }
+}
+
+acl purgers {
+    "127.0.0.1";
+    "::1";
+}
+
+sub vcl_recv {
+    if (req.method == "PURGE" || req.method == "BAN") {
+        if (client.ip !~ purgers) {
+            return (synth(405, "Purging is allowed from this machine only"));
+        }
+        if (req.method == "BAN") {
+            # Everything of this host: menus or site settings changed.
+            ban("obj.http.x-host == " + req.http.host);
+        } else {
+            # The page at this path, whatever its query string (?page=2, ?print=1).
+            ban("obj.http.x-host == " + req.http.host +
+                " && obj.http.x-url ~ ^" + regsub(req.url, "\?.*$", "") + "(\?|$)");
+        }
+        return (synth(200, "Purged"));
+    }
+    if (req.method != "GET" && req.method != "HEAD") {
+        return (pass);
+    }
+    if (req.url ~ "^/admin/" || req.url ~ "^/healthz") {
+        return (pass);
+    }
+    if (req.http.Cookie ~ "(^|;\s*)sessionid=") {
+        # Signed-in staff always get fresh pages from the app.
+        return (pass);
+    }
+    # Anonymous visitors: their other cookies (e.g. csrftoken) change nothing
+    # on a cacheable page, so one copy serves them all.
+    unset req.http.Cookie;
+    return (hash);
+}
+
+sub vcl_backend_response {
+    # Remembered on the object so PURGE and BAN can find it.
+    set beresp.http.x-url = bereq.url;
+    set beresp.http.x-host = bereq.http.host;
+    if (beresp.http.Set-Cookie || beresp.http.Cache-Control ~ "(private|no-cache|no-store)"
+        || !(beresp.http.Cache-Control ~ "s-maxage")) {
+        set beresp.uncacheable = true;
+        set beresp.ttl = 120s;
+        return (deliver);
+    }
+    # While the app is down (its /healthz probe failing), serve what we have.
+    set beresp.grace = 10m;
+}
+
+sub vcl_deliver {
+    unset resp.http.x-url;
+    unset resp.http.x-host;
+    if (obj.hits > 0) {
+        set resp.http.X-Cache = "HIT";
+    } else {
+        set resp.http.X-Cache = "MISS";
+    }
+}
