@@ -1,21 +1,15 @@
-"""What a patient sees on a procedure page, and what an editor may publish."""
+"""What a patient sees on a procedure page, and what an editor may add and publish."""
 
 import datetime
-import re
 
 import pytest
 from django.contrib.auth.models import Group, Permission
 from wagtail.models import GroupPagePermission
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
-from appointments.models import AppointmentRequestPage
-from conditions.models import ConditionIndexPage, ConditionPage
-from locations.models import LocationIndexPage, LocationPage
-from practice.models import HomePage, StandardPage
-from procedures.models import ProcedureIndexPage, ProcedurePage
 from procedures.sections import SECTION_FIELDS
-from team.models import TeamIndexPage, TeamMemberPage
 from tests import factories
+from tests.html import labelled, links, one, soup, text, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -30,66 +24,108 @@ QUESTIONS = [
 ]
 
 
-def h2_texts(html):
-    return [
-        re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<h2[^>]*>(.*?)</h2>", html, re.S)
-    ]
+def sections_by_heading(response):
+    """Each section of the page's article, keyed by the text of its heading, in page order."""
+    article = one(soup(response), "article")
+    return {text(h2): h2.find_parent("section") for h2 in article.select("section.section > h2")}
 
 
-class TestTreeRules:
-    def test_home_takes_the_sections_of_the_site(self):
-        assert set(HomePage.allowed_subpage_models()) == {
-            StandardPage,
-            ConditionIndexPage,
-            ProcedureIndexPage,
-            LocationIndexPage,
-            AppointmentRequestPage,
-        }
+class TestWhereEditorsMayAddPages:
+    """The page tree as an editor meets it: what "Add child page" offers, and what it refuses."""
 
-    def test_procedures_live_only_under_the_procedure_index(self):
-        assert ProcedurePage.allowed_parent_page_models() == [ProcedureIndexPage]
-        assert ProcedureIndexPage.allowed_subpage_models() == [ProcedurePage]
-        assert ProcedurePage.allowed_subpage_models() == []
+    @staticmethod
+    def offered(client, parent):
+        response = client.get(f"/admin/pages/{parent.id}/add_subpage/")
+        assert response.status_code == 200
+        return texts(soup(response).select('ul.listing a[href^="/admin/pages/add/"]'))
 
-    def test_conditions_locations_and_team_keep_their_place(self):
-        assert ConditionPage.allowed_parent_page_models() == [ConditionIndexPage]
-        assert LocationPage.allowed_parent_page_models() == [LocationIndexPage]
-        assert set(TeamMemberPage.allowed_parent_page_models()) == {StandardPage, TeamIndexPage}
-        assert TeamIndexPage.allowed_subpage_models() == [TeamMemberPage]
+    def test_home_offers_the_sections_of_the_site_each_once(self, admin_client, home):
+        assert self.offered(admin_client, home) == [
+            "Appointment request page",
+            "Condition index page",
+            "Location index page",
+            "Procedure index page",
+            "Standard page",
+        ]
+        factories.ProcedureIndexPageFactory(parent=home, slug="procedures")
+        assert "Procedure index page" not in self.offered(admin_client, home)
 
-    def test_a_procedure_cannot_be_created_under_the_home_page(self, home):
-        assert not ProcedurePage.can_create_at(home)
-        assert ProcedureIndexPage.can_create_at(home)
+    def test_the_about_page_takes_the_team(self, admin_client, physician):
+        assert self.offered(admin_client, physician.get_parent()) == [
+            "Standard page",
+            "Team index page",
+            "Team member page",
+        ]
 
-    def test_only_one_home_and_one_procedure_index(self, procedure_index):
-        assert not ProcedureIndexPage.can_create_at(procedure_index.get_parent())
+    def test_a_section_index_goes_straight_to_its_one_page_type(
+        self, admin_client, procedure_index, condition, physician
+    ):
+        team = factories.TeamIndexPageFactory(parent=physician.get_parent(), slug="team")
+        for parent, page_type in (
+            (procedure_index, "procedures/procedurepage"),
+            (condition.get_parent(), "conditions/conditionpage"),
+            (team, "team/teammemberpage"),
+        ):
+            response = admin_client.get(f"/admin/pages/{parent.id}/add_subpage/")
+            assert response.status_code == 302
+            assert response.url == f"/admin/pages/add/{page_type}/{parent.id}/"
+
+    def test_nothing_can_be_added_under_a_procedure(self, admin_client, procedure):
+        response = admin_client.get(f"/admin/pages/{procedure.id}/add_subpage/")
+        assert response.status_code == 302
+        assert response.url == "/admin/"
+
+    @pytest.mark.parametrize(
+        "page_type",
+        [
+            "procedures/procedurepage",
+            "conditions/conditionpage",
+            "locations/locationpage",
+            "team/teammemberpage",
+        ],
+    )
+    def test_pages_of_a_section_cannot_be_added_under_the_home_page(
+        self, admin_client, home, page_type
+    ):
+        response = admin_client.get(f"/admin/pages/add/{page_type}/{home.id}/", follow=True)
+        assert response.redirect_chain == [("/admin/", 302)]
+        assert "Sorry, you do not have permission" in text(one(soup(response), ".messages ul"))
 
 
 def test_each_section_is_rendered_under_its_question_in_order(client, procedure_index):
     page = factories.ProcedurePageFactory(parent=procedure_index, title="Occipital Nerve Block")
-    html = client.get(page.url).content.decode()
+    response = client.get(page.url)
 
-    headings = h2_texts(html)
-    expected = [q.format(t="Occipital Nerve Block") for q in QUESTIONS]
-    assert [h for h in headings if h in expected] == expected
-    assert html.count("<h1") == 1
-    for section in ("Bring your medication list.", "To relieve pain.", "You lie on your side."):
-        assert section in html
-    # the serious risks follow their own lead-in, in their own list
-    risks = html.split("What are the potential risks for Occipital Nerve Block?")[1]
-    lead_in = risks.index("Rare but serious risks include:")
-    assert risks.index("Soreness where the needle went in.") < lead_in < risks.index("Infection.")
-    assert page.risks_intro in risks
+    assert texts(soup(response).select("h1")) == ["Occipital Nerve Block"]
+    sections = sections_by_heading(response)
+    assert list(sections) == [q.format(t="Occipital Nerve Block") for q in QUESTIONS]
+    contents = [texts(section.select("p, li")) for section in sections.values()]
+    assert contents[0] == ["An overview of the procedure."]
+    assert contents[1] == ["Bring your medication list.", "Eat a light meal."]
+    assert contents[2] == ["To relieve pain.", "To help find the cause of pain."]
+    assert contents[3] == ["You lie on your side.", "It takes about 15 minutes."]
+    assert contents[4] == ["Rest for the day.", "We call you within a week."]
+    assert contents[6] == ["An MRI may be ordered first."]
+    # The common and the serious risks each follow their own lead-in, in their own list.
+    risks = sections["What are the potential risks for Occipital Nerve Block?"]
+    blocks = risks.find_all(["p", "ul"], recursive=False)
+    assert [(block.name, texts(block.select("li")) or text(block)) for block in blocks] == [
+        ("p", page.risks_intro),
+        ("ul", ["Soreness where the needle went in.", "Brief bruising."]),
+        ("p", "Rare but serious risks include:"),
+        ("ul", ["Infection.", "Allergic reaction."]),
+    ]
 
 
 def test_empty_optional_sections_are_left_out_with_their_heading(client, procedure_index):
     page = factories.ProcedurePageFactory(
         parent=procedure_index, title="Knee Injection", related_tests="", serious_risks=""
     )
-    html = client.get(page.url).content.decode()
-    assert "Are there related tests to Knee Injection?" not in html
-    assert "Rare but serious risks include:" not in html
-    assert "What are the potential risks for Knee Injection?" in html
+    sections = sections_by_heading(client.get(page.url))
+    assert list(sections) == [q.format(t="Knee Injection") for q in QUESTIONS[:-1]]
+    risks = sections["What are the potential risks for Knee Injection?"]
+    assert texts(risks.find_all("p")) == [page.risks_intro]
+    assert "Rare but serious" not in text(risks)
 
 
 def test_breadcrumb_byline_and_request_link(client, procedure_index, physician, request_page):
@@ -101,46 +137,52 @@ def test_breadcrumb_byline_and_request_link(client, procedure_index, physician, 
         reviewer=physician,
         first_published_at=datetime.datetime(2026, 9, 1, 12, tzinfo=datetime.UTC),
     )
-    html = client.get(page.url).content.decode()
-    crumbs = re.search(r'<nav class="breadcrumb".*?</nav>', html, re.S).group(0)
-    assert re.findall(r">([^<>]+)</(?:a|span)>", crumbs) == [
-        "Home",
-        "Procedures",
-        "Lumbar Puncture",
-    ]
-    assert 'href="/request-appointment/?procedure=lumbar-puncture"' in html
-    byline = re.search(r'<dl class="byline">.*?</dl>', html, re.S).group(0)
-    for label in ("By", "Reviewed by", "Published", "Last reviewed"):
-        assert f"<dt>{label}</dt>" in byline
-    assert "Elie Sader, MD" in byline
-    assert "Sep 30th, 2026" in byline
-    assert "Sep 1st, 2026" in byline
+    html = soup(client.get(page.url))
+
+    crumbs = one(html, "nav.breadcrumb")
+    assert texts(crumbs.select("li")) == ["Home", "Procedures", "Lumbar Puncture"]
+    assert links(crumbs) == [("Home", "/"), ("Procedures", "/procedures/")]
+    assert text(one(crumbs, '[aria-current="page"]')) == "Lumbar Puncture"
+
+    assert ("Request appointment", "/request-appointment/?procedure=lumbar-puncture") in links(
+        one(html, "aside.cta")
+    )
+
+    byline = one(html, "dl.byline")
+    assert dict(zip(texts(byline.select("dt")), texts(byline.select("dd")), strict=True)) == {
+        "By": "Elie Sader, MD",
+        "Reviewed by": "Elie Sader, MD",
+        "Published": "Sep 1st, 2026",
+        "Last reviewed": "Sep 30th, 2026",
+    }
+    assert links(byline) == [("Elie Sader, MD", physician.url)] * 2
 
 
 def test_more_procedures_lists_the_other_live_procedures(client, procedure_index):
     page = factories.ProcedurePageFactory(parent=procedure_index, title="Nerve Blocks")
-    other = factories.ProcedurePageFactory(parent=procedure_index, title="Joint Injections")
-    draft = factories.ProcedurePageFactory(parent=procedure_index, title="Secret Draft", live=False)
-    html = client.get(page.url).content.decode()
-    more = html.split('id="more-procedures"')[1]
-    assert other.title in more
-    assert "Secret Draft" not in html
-    assert more.count("Nerve Blocks") == 0
-    assert draft.title not in more
+    factories.ProcedurePageFactory(parent=procedure_index, title="Joint Injections")
+    factories.ProcedurePageFactory(parent=procedure_index, title="Botox Injections")
+    factories.ProcedurePageFactory(parent=procedure_index, title="Secret Draft", live=False)
+    html = soup(client.get(page.url))
+    more = labelled(html, "more-procedures")
+    assert texts(more.select("li")) == ["Botox Injections", "Joint Injections"]
+    assert "Secret Draft" not in html.get_text()
 
 
 class TestEditorPublishing:
     @pytest.fixture
-    def editor(self, django_user_model, procedure_index):
-        """Someone allowed to publish procedures: publish granted on the procedures section."""
+    def editor(self, django_user_model, home, procedure_index):
+        """May edit the site, and publish procedures (granted on their section, as required)."""
         user = django_user_model.objects.create_user("editor", password="pw-for-tests-only")
         group = Group.objects.create(name="Clinic editors")
         group.permissions.add(Permission.objects.get(codename="access_admin"))
-        for perm in ("add_page", "change_page", "publish_page"):
+        for perm, page in (
+            ("add_page", home),
+            ("change_page", home),
+            ("publish_page", procedure_index),
+        ):
             GroupPagePermission.objects.create(
-                group=group,
-                page=procedure_index,
-                permission=Permission.objects.get(codename=perm),
+                group=group, page=page, permission=Permission.objects.get(codename=perm)
             )
         user.groups.add(group)
         return user
@@ -152,7 +194,6 @@ class TestEditorPublishing:
             "summary": page.summary,
             "kind": page.kind,
             "risks_intro": page.risks_intro,
-            "last_reviewed": "2026-09-30",
         }
         for name in SECTION_FIELDS:
             data[name] = rich_text(getattr(page, name))
@@ -160,12 +201,16 @@ class TestEditorPublishing:
         data["comments"] = inline_formset([])
         return nested_form_data(data)
 
-    def test_editor_opens_the_edit_view(self, client, editor, procedure_index):
+    def test_editor_opens_the_edit_view_with_a_field_per_section(
+        self, client, editor, procedure_index
+    ):
         page = factories.ProcedurePageFactory(parent=procedure_index)
         client.force_login(editor)
         response = client.get(f"/admin/pages/{page.id}/edit/")
         assert response.status_code == 200
-        assert 'name="preparation"' in response.content.decode()
+        form = soup(response)
+        for name in SECTION_FIELDS:
+            one(form, f'[name="{name}"]')
 
     def test_publishing_without_preparation_is_refused_on_the_field(
         self, client, editor, procedure_index
@@ -176,8 +221,11 @@ class TestEditorPublishing:
         data["action-publish"] = "action-publish"
         response = client.post(f"/admin/pages/{page.id}/edit/", data)
         assert response.status_code == 200
-        html = response.content.decode()
-        assert "Add the “preparation” section before publishing" in html
+        form = soup(response)
+        field = one(form, '[name="preparation"]')
+        assert field["aria-invalid"] == "true"
+        errors = form.find(id=field["aria-describedby"])
+        assert "Add the “preparation” section before publishing" in text(errors)
         page.refresh_from_db()
         assert page.title == "Nerve Blocks"
 
@@ -191,18 +239,3 @@ class TestEditorPublishing:
         assert page.has_unpublished_changes
         assert page.get_latest_revision_as_object().title == "Nerve Blocks v2"
         assert page.title == "Nerve Blocks"  # the live page is untouched
-
-
-def test_search_fields_cover_title_and_every_section():
-    indexed = {f.field_name for f in ProcedurePage.search_fields}
-    assert {
-        "title",
-        "overview",
-        "preparation",
-        "reasons",
-        "during",
-        "follow_up",
-        "common_risks",
-        "serious_risks",
-        "related_tests",
-    } <= indexed
