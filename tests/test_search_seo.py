@@ -1,60 +1,92 @@
 """Search, what search engines read (titles, descriptions, sitemap, JSON-LD), and error pages."""
 
+import datetime
 import json
 import re
+import xml.etree.ElementTree as ET
 
 import pytest
 from django.test import RequestFactory
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
+from locations.models import OpeningHours
 from practice.views import server_error
 from tests import factories
+from tests.html import links, one, soup, text, texts
 
 pytestmark = pytest.mark.django_db
 
-
-def json_ld(html):
-    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
-    assert len(blocks) == 1, "one JSON-LD script per page"
-    return json.loads(blocks[0])
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
-def nodes_by_type(graph):
-    return {node["@type"]: node for node in graph["@graph"]}
+def json_ld(response):
+    """The page's JSON-LD graph: one script per page."""
+    (script,) = soup(response).select('script[type="application/ld+json"]')
+    return json.loads(script.string)
+
+
+def nodes_by_type(response):
+    return {node["@type"]: node for node in json_ld(response)["@graph"]}
+
+
+def result_titles(response):
+    return texts(soup(response).select("ol.search-results .search-result__title"))
 
 
 class TestSearch:
     def test_finds_a_procedure_by_a_word_only_in_its_preparation(self, client, procedure_index):
-        factories.ProcedurePageFactory(
+        found = factories.ProcedurePageFactory(
             parent=procedure_index,
             title="Trigger Point Injections",
             summary="Small injections into tight muscle knots.",
             preparation="<ul><li>Avoid grapefruit juice the day before.</li></ul>",
         )
         factories.ProcedurePageFactory(parent=procedure_index, title="Knee Steroid Injection")
-        html = client.get("/search/", {"q": "grapefruit"}).content.decode()
-        results = re.search(r'<ol class="search-results".*?</ol>', html, re.S).group(0)
-        assert "Trigger Point Injections" in results
-        assert "Knee Steroid Injection" not in results
-        assert "Procedure" in results  # the page type
-        assert "Small injections into tight muscle knots." in results  # the summary
+        html = soup(client.get("/search/", {"q": "grapefruit"}))
+        (result,) = one(html, "ol.search-results").select("li.search-result")
+        assert links(result) == [("Trigger Point Injections", found.url)]
+        assert text(one(result, ".search-result__type")) == "Procedure"
+        assert "Small injections into tight muscle knots." in text(result)
+
+    def test_every_section_of_a_procedure_is_searched(self, client, procedure_index):
+        words = {
+            "overview": "tangerine",
+            "preparation": "grapefruit",
+            "reasons": "hiccups",
+            "during": "headphones",
+            "follow_up": "crossword",
+            "common_risks": "freckles",
+            "serious_risks": "fainting",
+            "related_tests": "ultrasound",
+        }
+        factories.ProcedurePageFactory(
+            parent=procedure_index,
+            title="Knee Injection",
+            **{field: f"<p>A note on {word}.</p>" for field, word in words.items()},
+        )
+        factories.ProcedurePageFactory(parent=procedure_index, title="Hip Injection")
+        for field, word in words.items():
+            response = client.get("/search/", {"q": word})
+            assert result_titles(response) == ["Knee Injection"], field
 
     def test_results_are_paginated(self, client, procedure_index):
         for n in range(13):
             factories.ProcedurePageFactory(parent=procedure_index, title=f"Nerve Block {n}")
-        first = client.get("/search/", {"q": "nerve"}).content.decode()
-        second = client.get("/search/", {"q": "nerve", "page": 2}).content.decode()
-        assert first.count('class="search-result"') == 10
-        assert second.count('class="search-result"') == 3
-        assert 'rel="next"' in first and 'rel="prev"' in second
+        first = client.get("/search/", {"q": "nerve"})
+        second = client.get("/search/", {"q": "nerve", "page": 2})
+        assert len(result_titles(first)) == 10
+        assert len(result_titles(second)) == 3
+        assert one(soup(first), 'a[rel="next"]')["href"] == "?q=nerve&page=2"
+        assert one(soup(second), 'a[rel="prev"]')["href"] == "?q=nerve&page=1"
+        assert not set(result_titles(first)) & set(result_titles(second))
 
     def test_empty_query_and_no_results_offer_help(self, client, procedure_index):
-        empty = client.get("/search/").content.decode()
-        assert "Type a condition, a treatment or a place" in empty
-        assert f'href="{procedure_index.url}"' in empty
-        none = client.get("/search/", {"q": "xylophone"}).content.decode()
-        assert "We found no pages for “xylophone”" in none
-        assert 'href="tel:+12035550142"' in none
+        empty = one(soup(client.get("/search/")), ".search-help")
+        assert "Type a condition, a treatment or a place" in text(empty)
+        assert procedure_index.url in [href for _, href in links(empty)]
+        none = one(soup(client.get("/search/", {"q": "xylophone"})), ".search-help")
+        assert "We found no pages for “xylophone”" in text(none)
+        assert ("(203) 555-0142", "tel:+12035550142") in links(none)
 
     @pytest.mark.parametrize(
         "query", ['"', "(", "pain AND", "NEAR", "*", "-", "a:b", "'", "^x", "x" * 500, "é🙂"]
@@ -65,126 +97,170 @@ class TestSearch:
         assert response.status_code == 200
 
     def test_a_long_query_is_cut_to_200_characters(self, client, home):
-        html = client.get("/search/", {"q": "pain " * 100}).content.decode()
-        assert "searched for its first 200 characters" in html
+        html = soup(client.get("/search/", {"q": "pain " * 100}))
+        assert "searched for its first 200 characters" in text(one(html, "p.notice"))
 
     def test_the_header_has_a_search_box(self, client, home):
-        html = client.get("/").content.decode()
-        header = html.split("</header>")[0]
-        assert re.search(r'<form[^>]+action="/search/"[^>]+role="search"', header)
-        assert 'name="q"' in header
+        header = one(soup(client.get("/")), "header.site-header")
+        form = one(header, 'form[role="search"]')
+        assert form["action"] == "/search/"
+        assert form.get("method", "get").lower() == "get"
+        box = one(form, 'input[name="q"]')
+        assert text(one(form, f'label[for="{box["id"]}"]')) == "Search the site"
 
 
-class TestDemoSiteForSearchEngines:
-    def test_sitemap_lists_every_live_page_with_lastmod(self, client, demo_site):
-        draft = Page.objects.get(slug="research")
-        draft.unpublish()
-        xml = client.get("/sitemap.xml").content.decode()
-        entries = re.findall(r"<url><loc>([^<]+)</loc><lastmod>([^<]+)</lastmod>", xml)
-        listed = {loc for loc, _ in entries}
-        live = {page.full_url for page in Page.objects.live().public().filter(depth__gte=2)}
-        assert listed == live
-        assert len(listed) >= 46
-        assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", lastmod) for _, lastmod in entries)
-        assert draft.full_url not in listed
+class TestForSearchEngines:
+    def test_sitemap_lists_every_live_public_page_with_lastmod(self, client, procedure, condition):
+        draft = factories.StandardPageFactory(
+            parent=procedure.get_parent().get_parent(), live=False
+        )
+        private = factories.StandardPageFactory(parent=draft.get_parent(), slug="staff-only")
+        PageViewRestriction.objects.create(page=private, restriction_type="login")
+
+        live = [procedure.get_parent().get_parent(), procedure.get_parent(), procedure]
+        live += [condition.get_parent(), condition]
+        for page in live:
+            page.specific.save_revision().publish()  # as an editor would: sets the lastmod
+
+        sitemap = ET.fromstring(client.get("/sitemap.xml").content)  # noqa: S314 (our own XML)
+        entries = {
+            url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod")
+            for url in sitemap.iter(f"{SITEMAP}url")
+        }
+        assert set(entries) == {page.full_url for page in live}
+        assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", lastmod) for lastmod in entries.values())
 
     def test_robots_points_to_the_sitemap_and_keeps_admin_out(self, client, home):
-        text = client.get("/robots.txt").content.decode()
-        assert "Disallow: /admin/" in text
-        assert re.search(r"^Sitemap: https?://\S+/sitemap\.xml$", text, re.M)
+        text_ = client.get("/robots.txt").content.decode()
+        assert "Disallow: /admin/" in text_
+        assert re.search(r"^Sitemap: https?://\S+/sitemap\.xml$", text_, re.M)
 
-    def test_every_page_has_title_description_canonical_open_graph_and_json_ld(
+    def test_every_demo_page_has_title_description_canonical_open_graph_and_json_ld(
         self, client, demo_site
     ):
         for page in Page.objects.live().filter(depth__gte=2).specific():
-            html = client.get(page.url).content.decode()
-            head = html.split("</head>")[0]
-            assert re.search(r"<title>[^<|]+\S \| Elie Sader, MD</title>", head), page.url
-            description = re.search(r'<meta name="description" content="([^"]*)">', head)
-            assert description and len(description.group(1)) > 30, page.url
-            assert f'<link rel="canonical" href="{page.full_url}">' in head
-            for prop in ("og:title", "og:description", "og:url", "og:image"):
-                assert f'property="{prop}"' in head, (page.url, prop)
-            image = re.search(r'property="og:image" content="([^"]+)"', head).group(1)
-            assert image.startswith("http")
-            graph = json_ld(html)
+            response = client.get(page.url)
+            head = one(soup(response), "head")
+            assert re.fullmatch(r"[^|]*\S \| Elie Sader, MD", text(one(head, "title"))), page.url
+            description = one(head, 'meta[name="description"]')["content"]
+            assert len(description) > 30, page.url
+            assert one(head, 'link[rel="canonical"]')["href"] == page.full_url
+            for prop in ("og:title", "og:description", "og:url"):
+                assert one(head, f'meta[property="{prop}"]')["content"], (page.url, prop)
+            assert one(head, 'meta[property="og:image"]')["content"].startswith("http"), page.url
+            graph = json_ld(response)
             assert graph["@context"] == "https://schema.org"
             if page.depth > 2:
-                crumbs = nodes_by_type(graph)["BreadcrumbList"]["itemListElement"]
-                assert crumbs[0]["name"] == "Home"
-                assert crumbs[-1]["item"] == page.full_url
+                crumbs = {node["@type"]: node for node in graph["@graph"]}["BreadcrumbList"]
+                assert crumbs["itemListElement"][0]["name"] == "Home"
+                assert crumbs["itemListElement"][-1]["item"] == page.full_url
 
-    def test_procedure_json_ld_by_kind(self, client, demo_site):
-        therapy = nodes_by_type(
-            json_ld(client.get("/procedures/occipital-nerve-block/").content.decode())
-        )
-        node = therapy["MedicalTherapy"]
-        for key in (
-            "name",
-            "description",
-            "preparation",
-            "howPerformed",
-            "followup",
-            "adverseOutcome",
-            "seriousAdverseOutcome",
-        ):
+    def test_procedure_json_ld_by_kind(self, client, procedure_index, physician):
+        therapy = factories.ProcedurePageFactory(parent=procedure_index, title="Nerve Block")
+        node = nodes_by_type(client.get(therapy.url))["MedicalTherapy"]
+        assert node["name"] == "Nerve Block"
+        assert node["description"] == "An overview of the procedure."
+        for key in ("preparation", "howPerformed", "followup"):
             assert node[key], key
-        assert "FAQPage" not in therapy and "HowTo" not in therapy
+        assert [o["name"] for o in node["adverseOutcome"]] == [
+            "Soreness where the needle went in.",
+            "Brief bruising.",
+        ]
+        assert [o["name"] for o in node["seriousAdverseOutcome"]] == [
+            "Infection.",
+            "Allergic reaction.",
+        ]
 
-        diagnostic = nodes_by_type(
-            json_ld(client.get("/procedures/lumbar-puncture/").content.decode())
+        diagnostic = factories.ProcedurePageFactory(
+            parent=procedure_index,
+            title="Lumbar Puncture",
+            kind="diagnostic",
+            reviewer=physician,
+            last_reviewed=datetime.date(2026, 9, 30),
         )
-        node = diagnostic["DiagnosticProcedure"]
+        nodes = nodes_by_type(client.get(diagnostic.url))
+        assert "FAQPage" not in nodes and "HowTo" not in nodes
+        node = nodes["DiagnosticProcedure"]
         assert {"name", "description", "preparation", "howPerformed", "followup"} <= set(node)
         assert "adverseOutcome" not in node and "seriousAdverseOutcome" not in node
-        page = diagnostic["MedicalWebPage"]
-        assert page["lastReviewed"] == "2026-09-30"
-        assert page["reviewedBy"]["name"] == "Elie Sader, MD"
+        assert nodes["MedicalWebPage"]["lastReviewed"] == "2026-09-30"
+        assert nodes["MedicalWebPage"]["reviewedBy"]["name"] == "Elie Sader, MD"
 
-    def test_condition_clinic_and_physician_json_ld(self, client, demo_site):
-        condition = nodes_by_type(json_ld(client.get("/conditions/headache/").content.decode()))
-        node = condition["MedicalCondition"]
-        assert node["name"] == "Headache" and node["description"]
-        assert len(node["signOrSymptom"]) >= 3
-        treatments = {t["name"] for t in node["possibleTreatment"]}
-        assert {"Botox for Chronic Migraine", "Occipital Nerve Block", "Nerve Blocks"} <= treatments
-        assert "Lumbar Puncture" not in treatments  # diagnostic, not a treatment
-        assert condition["MedicalWebPage"]["reviewedBy"]["@type"] == "Physician"
+    def test_condition_json_ld_names_symptoms_and_treatments(
+        self, client, condition, procedure_index, physician
+    ):
+        physician.is_physician = True
+        physician.save()
+        condition.overview = "<p>Pain in the head.</p>"
+        condition.symptoms = factories.bullets("Throbbing.", "Nausea.", "Light hurts.")
+        condition.reviewer = physician
+        condition.save()
+        for title, kind in (
+            ("Occipital Nerve Block", "therapy"),
+            ("Lumbar Puncture", "diagnostic"),
+        ):
+            factories.ProcedurePageFactory(
+                parent=procedure_index, title=title, kind=kind, conditions=[condition]
+            )
 
-        clinic = nodes_by_type(
-            json_ld(client.get("/locations/greenwich-stamford-ct/").content.decode())
-        )["MedicalClinic"]
-        assert clinic["address"]["addressLocality"] == "Stamford"
-        assert clinic["address"]["postalCode"] == "06901"
-        assert clinic["telephone"] == "(203) 555-0143"
-        monday = clinic["openingHoursSpecification"][0]
-        assert monday == {
-            "@type": "OpeningHoursSpecification",
-            "dayOfWeek": "https://schema.org/Monday",
-            "opens": "08:30",
-            "closes": "17:00",
+        nodes = nodes_by_type(client.get(condition.url))
+        node = nodes["MedicalCondition"]
+        assert (node["name"], node["description"]) == ("Headache", "Pain in the head.")
+        assert [s["name"] for s in node["signOrSymptom"]] == [
+            "Throbbing.",
+            "Nausea.",
+            "Light hurts.",
+        ]
+        # A diagnostic procedure is not a treatment.
+        assert [t["name"] for t in node["possibleTreatment"]] == ["Occipital Nerve Block"]
+        assert nodes["MedicalWebPage"]["reviewedBy"] == {
+            "@type": "Physician",
+            "@id": f"{physician.full_url}#person",
+            "name": "Elie Sader, MD",
+            "url": physician.full_url,
         }
 
-        physician = nodes_by_type(json_ld(client.get("/about/meet-dr-sader/").content.decode()))[
-            "Physician"
+    def test_clinic_and_physician_json_ld(self, client, locations, physician):
+        clinic = locations["stamford"]
+        factories.OpeningHoursFactory(
+            location=clinic,
+            weekday=OpeningHours.Weekday.MONDAY,
+            opens=datetime.time(8, 30),
+            closes=datetime.time(17),
+        )
+        node = nodes_by_type(client.get(clinic.url))["MedicalClinic"]
+        assert node["address"]["addressLocality"] == "Stamford"
+        assert node["address"]["postalCode"] == "06901"
+        assert node["telephone"] == "(203) 555-0100"
+        assert node["openingHoursSpecification"] == [
+            {
+                "@type": "OpeningHoursSpecification",
+                "dayOfWeek": "https://schema.org/Monday",
+                "opens": "08:30",
+                "closes": "17:00",
+            }
         ]
-        assert physician["name"] == "Elie Sader, MD"
-        assert "French" in physician["knowsLanguage"]
+
+        physician.is_physician = True
+        physician.languages = "English\nFrench"
+        physician.save()
+        node = nodes_by_type(client.get(physician.url))["Physician"]
+        assert node["name"] == "Elie Sader, MD"
+        assert node["knowsLanguage"] == ["English", "French"]
 
 
 class TestErrorPages:
     def test_404_is_in_the_site_layout_with_the_phone_number(self, client, home):
         response = client.get("/no-such-page/")
         assert response.status_code == 404
-        html = response.content.decode()
-        assert "We can't find that page" in html
-        assert '<header class="site-header">' in html
-        assert 'href="tel:+12035550142"' in html.split('<main id="main"')[1]
+        html = soup(response)
+        assert text(one(html, "h1")) == "We can't find that page"
+        one(html, "header.site-header")
+        assert ("(203) 555-0142", "tel:+12035550142") in links(one(html, "main"))
 
     def test_500_shows_the_phone_number(self, home):
-        request = RequestFactory().get("/")
-        response = server_error(request)
+        response = server_error(RequestFactory().get("/"))
         assert response.status_code == 500
-        html = response.content.decode()
-        assert "something went wrong" in html
-        assert "(203) 555-0142" in html
+        main = one(soup(response), "main")
+        assert "something went wrong" in text(main)
+        assert ("(203) 555-0142", "tel:+12035550142") in links(main)
