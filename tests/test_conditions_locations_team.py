@@ -1,21 +1,15 @@
 """What a patient sees on condition, location and team pages, and on the home page."""
 
 import datetime
-import re
+from urllib.parse import urlsplit
 
 import pytest
 
 from locations.models import OpeningHours
 from tests import factories
+from tests.html import labelled, links, one, soup, text, texts
 
 pytestmark = pytest.mark.django_db
-
-
-def section(html, heading_id):
-    """The HTML of the <section> labelled by the heading with `heading_id`."""
-    match = re.search(rf'<section[^>]*aria-labelledby="{heading_id}".*?</section>', html, re.S)
-    assert match, f"no section {heading_id}"
-    return match.group(0)
 
 
 @pytest.fixture
@@ -36,24 +30,21 @@ class TestProcedureConditionRelation:
         )
         factories.ProcedurePageFactory(parent=procedure_index, title="Knee Steroid Injection")
 
-        condition_html = client.get(headache.url).content.decode()
-        treatments = section(condition_html, "treatments")
-        assert "Treatments we offer for Headache" in treatments
-        assert f'href="{block.url}"' in treatments
-        assert "Knee Steroid Injection" not in treatments
+        treatments = labelled(soup(client.get(headache.url)), "treatments")
+        assert text(one(treatments, "h2")) == "Treatments we offer for Headache"
+        assert links(treatments) == [("Occipital Nerve Block", block.url)]
 
-        procedure_html = client.get(block.url).content.decode()
-        treated = section(procedure_html, "conditions-treated")
-        assert f'href="{headache.url}">Headache<' in treated
+        treated = labelled(soup(client.get(block.url)), "conditions-treated")
+        assert links(treated) == [("Headache", headache.url)]
 
     def test_a_draft_procedure_is_not_offered(self, client, condition_index, procedure_index):
         headache = factories.ConditionPageFactory(parent=condition_index, title="Headache")
         factories.ProcedurePageFactory(
             parent=procedure_index, title="Unpublished Block", conditions=[headache], live=False
         )
-        html = client.get(headache.url).content.decode()
-        assert "Unpublished Block" not in html
-        assert 'id="treatments"' not in html  # no empty "Treatments we offer" heading
+        html = soup(client.get(headache.url))
+        assert "Unpublished Block" not in html.get_text()
+        assert not html.select("#treatments")  # no empty "Treatments we offer" heading
 
 
 def test_condition_sections_follow_the_question_pattern(client, condition_index):
@@ -68,11 +59,8 @@ def test_condition_sections_follow_the_question_pattern(client, condition_index)
         urgent_care="<ul><li>Numb arm.</li></ul>",
         call_911="<ul><li>Neck pain after a fall with weakness.</li></ul>",
     )
-    html = client.get(page.url).content.decode()
-    headings = [
-        re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<h[23][^>]*>(.*?)</h[23]>", html)
-    ]
-    expected = [
+    html = soup(client.get(page.url))
+    assert texts(one(html, "article").select("h2, h3")) == [
         "What is Neck Pain?",
         "What are the symptoms of Neck Pain?",
         "What causes Neck Pain?",
@@ -83,8 +71,22 @@ def test_condition_sections_follow_the_question_pattern(client, condition_index)
         "Get urgent care today if:",
         "Call 911 now if:",
     ]
-    assert [h for h in headings if h in expected] == expected
-    assert "Neck pain after a fall with weakness." in section(html, "get-help-heading")
+    answers = {
+        text(h2): texts(h2.find_parent("section").select("li"))
+        for h2 in html.select("article section.section > h2")
+    }
+    assert answers["What are the symptoms of Neck Pain?"] == ["A stiff neck."]
+    assert answers["What causes Neck Pain?"] == ["Poor posture."]
+    assert answers["How is Neck Pain diagnosed?"] == ["An exam."]
+    assert answers["How is Neck Pain treated?"] == ["Exercise."]
+    # Each piece of advice sits under its own heading, least to most urgent.
+    get_help = labelled(html, "get-help-heading")
+    advice = {text(h3): texts(h3.find_parent("div").select("li")) for h3 in get_help.select("h3")}
+    assert advice == {
+        "See a doctor soon if:": ["Pain lasts weeks."],
+        "Get urgent care today if:": ["Numb arm."],
+        "Call 911 now if:": ["Neck pain after a fall with weakness."],
+    }
 
 
 def test_related_conditions_link_to_each_other(client, condition_index):
@@ -92,8 +94,8 @@ def test_related_conditions_link_to_each_other(client, condition_index):
     headache = factories.ConditionPageFactory(
         parent=condition_index, title="Headache", related_conditions=[neck]
     )
-    html = client.get(headache.url).content.decode()
-    assert f'href="{neck.url}">Neck Pain<' in section(html, "related-conditions")
+    related = labelled(soup(client.get(headache.url)), "related-conditions")
+    assert links(related) == [("Neck Pain", neck.url)]
 
 
 class TestLocationPage:
@@ -113,15 +115,8 @@ class TestLocationPage:
             opens=datetime.time(9),
             closes=datetime.time(13),
         )
-        html = client.get(clinic.url).content.decode()
-        table = re.search(r'<table class="hours">.*?</table>', html, re.S).group(0)
-        rows = [
-            [
-                re.sub(r"<[^>]+>", "", cell).strip()
-                for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)
-            ]
-            for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)
-        ][1:]
+        hours = labelled(soup(client.get(clinic.url)), "hours-heading")
+        rows = [texts(row.select("th, td")) for row in one(hours, "table").select("tbody tr")]
         assert rows == [
             ["Monday", "8:30 AM – 5:00 PM"],
             ["Tuesday", "Closed"],
@@ -131,7 +126,7 @@ class TestLocationPage:
             ["Saturday", "Closed"],
             ["Sunday", "Closed"],
         ]
-        assert "Closed on major holidays." in html
+        assert "Closed on major holidays." in text(hours)
 
     def test_address_contact_and_a_plain_map_link(self, client, location_index):
         clinic = factories.LocationPageFactory(
@@ -142,17 +137,35 @@ class TestLocationPage:
             postal_code="06901",
             phone="(203) 555-0143",
         )
-        html = client.get(clinic.url).content.decode()
-        assert "100 Example Avenue, Suite 200<br>Stamford, CT 06901" in html
-        assert 'href="tel:+12035550143"' in html
-        assert "Fax: (203) 555-0101" in html
-        assert "https://www.google.com/maps/search/?api=1&amp;query=100+Example+Avenue" in html
-        # Nothing from another site is loaded: no frame, no external script or style.
-        assert "<iframe" not in html
-        loaded = re.findall(
-            r'<(?:script|link|img|source)[^>]+(?:src|href)="(https?://[^/"]+)', html
-        )
-        assert set(loaded) <= {"http://localhost"}  # only the canonical URL, on our own host
+        html = soup(client.get(clinic.url))
+        contact = one(html, ".location-contact")
+        assert list(one(contact, "address").stripped_strings) == [
+            "100 Example Avenue, Suite 200",
+            "Stamford, CT 06901",
+        ]
+        assert texts(contact.select("li")) == [
+            "Phone: (203) 555-0143",
+            "Fax: (203) 555-0101",
+            "Email: clinic@example.test",
+        ]
+        assert links(contact) == [
+            (
+                f"Open in a map ({clinic.title}, opens another site)",
+                "https://www.google.com/maps/search/?api=1"
+                "&query=100+Example+Avenue%2C+Suite+200%2C+Stamford%2C+CT+06901",
+            ),
+            ("(203) 555-0143", "tel:+12035550143"),
+            ("clinic@example.test", "mailto:clinic@example.test"),
+        ]
+        # Nothing from another site is loaded: no frame, no external script, style or image.
+        assert not html.select("iframe, embed, object")
+        loaded = [el["src"] for el in html.select("[src]")]
+        loaded += [el["href"] for el in html.select("link[href]") if "canonical" not in el["rel"]]
+        loaded += [
+            url.split()[0] for el in html.select("[srcset]") for url in el["srcset"].split(",")
+        ]
+        assert loaded  # the stylesheet and script at least
+        assert [url for url in loaded if urlsplit(url).netloc] == []
 
     def test_the_virtual_visit_has_no_address_but_video_instructions(self, client, location_index):
         virtual = factories.LocationPageFactory(
@@ -164,11 +177,13 @@ class TestLocationPage:
             postal_code="",
             video_instructions="<ul><li>We send you a secure link.</li></ul>",
         )
-        html = client.get(virtual.url).content.decode()
-        assert "<address>" not in html
-        assert "Open in a map" not in html
-        assert "How do video visits work?" in html
-        assert "We send you a secure link." in html
+        article = one(soup(client.get(virtual.url)), "article")
+        assert not article.select("address")
+        assert "Open in a map" not in text(article)
+        headings = {text(h2): h2.find_parent("section") for h2 in article.select("section > h2")}
+        assert texts(headings["How do video visits work?"].select("li")) == [
+            "We send you a secure link."
+        ]
 
     def test_lists_the_procedures_offered_there(self, client, location_index, procedure_index):
         brooklyn = factories.LocationPageFactory(parent=location_index, title="Brooklyn")
@@ -179,11 +194,10 @@ class TestLocationPage:
         factories.ProcedurePageFactory(
             parent=procedure_index, title="Lumbar Puncture", locations=[stamford]
         )
-        html = client.get(brooklyn.url).content.decode()
-        offered = section(html, "procedures-here")
-        assert f'href="{botox.url}">Botox Injections<' in offered
-        assert "Lumbar Puncture" not in offered
-        assert "Brooklyn" in section(client.get(botox.url).content.decode(), "offered-at")
+        offered = labelled(soup(client.get(brooklyn.url)), "procedures-here")
+        assert links(offered) == [("Botox Injections", botox.url)]
+        offered_at = labelled(soup(client.get(botox.url)), "offered-at")
+        assert links(offered_at) == [("Brooklyn", brooklyn.url), ("Stamford", stamford.url)]
 
 
 def test_team_member_profile_with_responsive_portrait(client, home):
@@ -201,16 +215,23 @@ def test_team_member_profile_with_responsive_portrait(client, home):
         education="Residency in Neurology",
         languages="English\nFrench",
     )
-    html = client.get(member.url).content.decode()
-    picture = re.search(r"<picture>.*?</picture>", html, re.S).group(0)
-    assert 'type="image/webp"' in picture
-    assert re.search(r'srcset="[^"]+ 160w, [^"]+ 320w"', picture)
-    img = re.search(r"<img [^>]+>", picture).group(0)
-    assert 'width="160"' in img and 'height="200"' in img and ".jpg" in img
-    assert 'alt="Portrait of Elie Sader"' in img
-    for heading in ("Specialties", "Board certifications", "Education and training", "Languages"):
-        assert f">{heading}</h2>" in html
-    assert "<li>French</li>" in html
+    article = one(soup(client.get(member.url)), "article")
+    picture = one(article, "picture")
+    webp = one(picture, 'source[type="image/webp"]')
+    assert [w.split()[1] for w in webp["srcset"].split(", ")] == ["160w", "320w"]
+    img = one(picture, "img")
+    assert (img["width"], img["height"], img["alt"]) == ("160", "200", "Portrait of Elie Sader")
+    assert img["src"].endswith(".jpg")
+    assert [w.split()[1] for w in img["srcset"].split(", ")] == ["160w", "320w"]
+    qualifications = {
+        text(h2): texts(h2.find_parent("section").select("li")) for h2 in article.select("h2")
+    }
+    assert qualifications == {
+        "Specialties": ["Migraine", "Neck pain"],
+        "Board certifications": ["Neurology"],
+        "Education and training": ["Residency in Neurology"],
+        "Languages": ["English", "French"],
+    }
 
 
 def test_home_page_features_conditions_services_and_locations(
@@ -227,12 +248,15 @@ def test_home_page_features_conditions_services_and_locations(
     factories.HomeFeaturedConditionFactory(home=home, page=headache)
     factories.HomeFeaturedServiceFactory(home=home, page=block)
 
-    html = client.get("/").content.decode()
-    assert "Help for headaches." in section(html, "featured-conditions")
-    assert "Not Featured Condition" not in html.split("<footer")[0].split("</nav>", 1)[1]
-    assert "Nerve Blocks" in section(html, "featured-services")
-    assert 'href="tel:+12035550143"' in section(html, "locations-heading")
-    assert 'href="/request-appointment/"' in html
+    html = soup(client.get("/"))
+    featured = labelled(html, "featured-conditions")
+    assert [(text(card.h3), text(card.p)) for card in featured.select(".card")] == [
+        ("Headache", "Help for headaches.")
+    ]
+    assert "Not Featured Condition" not in text(one(html, "main"))
+    assert texts(labelled(html, "featured-services").select(".card__title")) == ["Nerve Blocks"]
+    assert ("(203) 555-0143", "tel:+12035550143") in links(labelled(html, "locations-heading"))
+    assert ("Request appointment", "/request-appointment/") in links(one(html, "main"))
 
 
 @pytest.mark.parametrize(
