@@ -7,36 +7,18 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 
+from practice.models import PracticeSettings
 from practice.navigation import build_main_menu
+from procedures.models import ProcedurePage
 from tests import factories
+from tests.html import labelled, links, one, soup, text, texts
 
 ROOT = Path(__file__).resolve().parent.parent
-
-EXPECTED_MENU = {
-    "About": ["Meet Dr. Sader", "Meet The Team", "Media", "Research"],
-    "Conditions": [
-        "Carpal Tunnel Syndrome",
-        "Headache",
-        "Knee Pain",
-        "Low Back Pain",
-        "Myofascial Pain Syndrome",
-        "Neck Pain",
-        "Occipital Neuralgia",
-        "Oromandibular Dystonia",
-    ],
-    "Locations": [
-        "Greenwich/Stamford, CT",
-        "NYC Carroll Gardens",
-        "Virtual Appointment",
-        "Plan Your Visit",
-    ],
-}
 
 
 def run_manage(*args, **env):
@@ -73,77 +55,98 @@ class TestSettings:
 
 @pytest.mark.django_db
 class TestDemoContent:
-    def test_load_demo_twice_creates_nothing_the_second_time(self, capsys):
+    def test_load_demo_builds_complete_procedures_once(self, capsys):
         call_command("load_demo")
         first = capsys.readouterr().out
         pages = Page.objects.count()
+        procedures = ProcedurePage.objects.live()
+        assert procedures.count() == 22
+        for procedure in procedures:
+            for name in ProcedurePage.required_sections():
+                assert getattr(procedure, name).strip(), (procedure.title, name)
         call_command("load_demo")
         second = capsys.readouterr().out
         assert "Created" in first
         assert "created nothing" in second
         assert Page.objects.count() == pages
 
-    def test_load_demo_if_empty_leaves_an_existing_site_alone(self, demo_site, capsys):
-        Page.objects.get(slug="media").delete()
+    def test_load_demo_if_empty_leaves_an_existing_site_alone(self, home, capsys):
+        pages = Page.objects.count()
         call_command("load_demo", "--if-empty")
         assert "not loaded" in capsys.readouterr().out
-        assert not Page.objects.filter(slug="media").exists()
+        assert Page.objects.count() == pages
 
     def test_every_menu_link_opens_a_live_page(self, client, demo_site):
         home = client.get("/")
         assert home.status_code == 200
-        links = set(
-            re.findall(r'class="(?:menu|submenu)__link" href="([^"]+)"', home.content.decode())
-        )
-        assert len(links) == 5 + 4 + 8 + 22 + 4
-        for url in links:
+        menu = one(soup(home), "nav.main-nav")
+        urls = {href for _, href in links(menu) if href != "#main-menu"}
+        assert len(urls) == 5 + 4 + 8 + 22 + 4
+        for url in urls:
             response = client.get(url)
             assert response.status_code == 200, url
-            html = response.content.decode()
+            head = one(soup(response), "head")
             # one stylesheet, and no script that holds up rendering
-            assert len(re.findall(r'<link rel="stylesheet"', html)) == 1, url
-            for script in re.findall(r"<script\b[^>]*\bsrc=[^>]*>", html):
-                assert " defer" in script or " async" in script, (url, script)
+            assert len(head.select('link[rel="stylesheet"]')) == 1, url
+            for script in soup(response).select("script[src]"):
+                assert script.has_attr("defer") or script.has_attr("async"), (url, script)
 
-    def test_every_demo_procedure_has_every_required_section(self, demo_site):
-        from procedures.models import ProcedurePage
 
-        procedures = ProcedurePage.objects.live()
-        assert procedures.count() == 22
-        for procedure in procedures:
-            for name in ProcedurePage.required_sections():
-                assert getattr(procedure, name).strip(), (procedure.title, name)
+@pytest.fixture
+def menu_site(home):
+    """A small tree: About with four pages, Conditions with two, Services with two, the form."""
+    shown = {"show_in_menus": True}
+    about = factories.StandardPageFactory(parent=home, title="About", slug="about", **shown)
+    factories.TeamMemberPageFactory(parent=about, title="Meet Dr. Sader", **shown)
+    factories.TeamIndexPageFactory(parent=about, title="Meet The Team", slug="team", **shown)
+    factories.StandardPageFactory(parent=about, title="Media", slug="media", **shown)
+    factories.StandardPageFactory(parent=about, title="Research", slug="research", **shown)
+    conditions = factories.ConditionIndexPageFactory(parent=home, slug="conditions", **shown)
+    factories.ConditionPageFactory(parent=conditions, title="Headache", **shown)
+    factories.ConditionPageFactory(parent=conditions, title="Neck Pain", **shown)
+    procedures = factories.ProcedureIndexPageFactory(parent=home, slug="procedures", **shown)
+    factories.ProcedurePageFactory(parent=procedures, title="Nerve Blocks", **shown)
+    factories.ProcedurePageFactory(parent=procedures, title="Botox Injections", **shown)
+    factories.AppointmentRequestPageFactory(parent=home, **shown)
+    # Never in the menu: a page not shown in menus, and the pages under it.
+    privacy = factories.StandardPageFactory(parent=home, title="Privacy", show_in_menus=False)
+    factories.StandardPageFactory(parent=privacy, title="Cookies", **shown)
+    return Site.objects.get(is_default_site=True)
+
+
+def main_menu(response):
+    """The main menu as a patient reads it: each item's title and the titles under it."""
+    nav = one(soup(response), "nav.main-nav")
+    return {
+        text(one(item, "a.menu__link")): texts(item.select("a.submenu__link"))
+        for item in nav.select("li.menu__item")
+    }
 
 
 @pytest.mark.django_db
 class TestMainMenu:
-    def test_menu_follows_the_page_tree(self, demo_site):
-        menu = build_main_menu(demo_site)
-        assert [item.title for item in menu] == [
-            "About",
-            "Conditions",
-            "Services",
-            "Locations",
-            "Request Appointment",
+    def test_menu_follows_the_page_tree(self, client, menu_site):
+        menu = main_menu(client.get("/"))
+        assert list(menu.items()) == [
+            ("About", ["Meet Dr. Sader", "Meet The Team", "Media", "Research"]),
+            ("Conditions", ["Headache", "Neck Pain"]),
+            ("Services", ["Nerve Blocks", "Botox Injections"]),
+            ("Request Appointment", []),
         ]
-        by_title = {item.title: [child.title for child in item.children] for item in menu}
-        for title, children in EXPECTED_MENU.items():
-            assert by_title[title] == children
-        assert len(by_title["Services"]) == 22
-        assert by_title["Request Appointment"] == []
+        nav = one(soup(client.get("/")), "nav.main-nav")
+        assert ("Services", "/procedures/") in links(nav)
+        assert ("Meet The Team", "/about/team/") in links(nav)
 
-    def test_pages_hidden_from_menus_or_unpublished_are_left_out(self, demo_site):
-        media = Page.objects.get(slug="media")
-        media.show_in_menus = False
-        media.save()
+    def test_pages_hidden_from_menus_unpublished_or_private_are_left_out(self, client, menu_site):
+        Page.objects.filter(slug="media").update(show_in_menus=False)
         Page.objects.get(slug="research").unpublish()
-        about = next(item for item in build_main_menu(demo_site) if item.title == "About")
-        assert [child.title for child in about.children] == ["Meet Dr. Sader", "Meet The Team"]
+        PageViewRestriction.objects.create(
+            page=Page.objects.get(slug="team"), restriction_type="login"
+        )
+        assert main_menu(client.get("/"))["About"] == ["Meet Dr. Sader"]
 
-    def test_menu_queries_do_not_grow_with_the_number_of_pages(
-        self, demo_site, django_assert_max_num_queries
-    ):
-        site = Site.objects.select_related("root_page").get(pk=demo_site.pk)
+    def test_menu_queries_do_not_grow_with_the_number_of_pages(self, menu_site):
+        site = Site.objects.select_related("root_page").get(pk=menu_site.pk)
         build_main_menu(site)  # warm the site root paths cache
         with CaptureQueriesContext(connection) as before:
             build_main_menu(site)
@@ -152,64 +155,54 @@ class TestMainMenu:
             factories.ProcedurePageFactory(parent=index, title=f"Extra {n}", show_in_menus=True)
         with CaptureQueriesContext(connection) as after:
             menu = build_main_menu(site)
-        assert len(next(item for item in menu if item.title == "Services").children) == 52
+        assert len(next(item for item in menu if item.title == "Services").children) == 32
         assert len(after) == len(before) <= 2
 
-    def test_header_and_footer_show_the_practice(self, client, demo_site):
-        html = client.get("/").content.decode()
-        assert 'href="tel:+12035550142"' in html
-        assert 'href="mailto:info@example-practice.test"' in html
-        footer = html.split('<footer class="site-footer">')[1]
-        for link in ("Headache", "Low Back Pain", "Neck Pain", "Nerve Blocks", "Botox Injections"):
-            assert link in footer
-        for social in ("YouTube", "TikTok", "Instagram"):
-            assert social in footer
-        assert re.search(r"© \d{4} Elie Sader MD PLLC\. All rights reserved\.", footer)
+    def test_header_and_footer_show_the_practice(self, client, home, condition, procedure):
+        practice = PracticeSettings.for_site(Site.objects.get(is_default_site=True))
+        factories.FooterLinkFactory(setting=practice, column="conditions", page=condition)
+        factories.FooterLinkFactory(setting=practice, column="services", page=procedure)
+        html = soup(client.get("/"))
+
+        contact = [href for _, href in links(one(html, "header.site-header .contact-bar"))]
+        assert contact == ["tel:+12035550142", "mailto:info@example.test"]
+        footer = one(html, "footer.site-footer")
+        assert links(labelled(footer, "footer-conditions")) == [("Headache", condition.url)]
+        assert links(labelled(footer, "footer-services")) == [
+            ("Occipital Nerve Block", procedure.url)
+        ]
+        assert links(labelled(footer, "footer-social")) == [
+            ("YouTube", "https://www.youtube.com/@example"),
+            ("TikTok", "https://www.tiktok.com/@example"),
+            ("Instagram", "https://www.instagram.com/example"),
+        ]
+        copyright = text(one(footer, ".site-footer__copyright"))
+        assert re.fullmatch(r"© \d{4} Demo Practice PLLC\. All rights reserved\.", copyright)
 
 
 @pytest.mark.django_db
-class TestRouting:
-    def test_unpublished_and_missing_pages_are_not_found(self, client, demo_site):
-        Page.objects.get(slug="lumbar-puncture").unpublish()
-        assert client.get("/procedures/lumbar-puncture/").status_code == 404
-        assert client.get("/procedures/no-such-procedure/").status_code == 404
-        assert client.get("/about/team/avery-sample/").status_code == 200
+def test_unpublished_and_missing_pages_are_not_found(client, procedure, physician):
+    team = factories.TeamIndexPageFactory(parent=physician.get_parent(), slug="team")
+    member = factories.TeamMemberPageFactory(parent=team, slug="avery-sample")
+    procedure.unpublish()
+    assert client.get("/procedures/occipital-nerve-block/").status_code == 404
+    assert client.get("/procedures/no-such-procedure/").status_code == 404
+    assert client.get(member.url).status_code == 200
+    assert member.url == "/about/team/avery-sample/"
 
 
 @pytest.mark.django_db
-class TestQueryBudgets:
-    def test_procedure_page_renders_in_at_most_15_queries(
-        self, client, demo_site, django_assert_max_num_queries
-    ):
-        client.get("/")  # warm per-process caches (content types, site root paths)
-        with django_assert_max_num_queries(15):
-            response = client.get("/procedures/occipital-nerve-block/")
-        assert response.status_code == 200
-
-    def test_home_page_renders_in_at_most_12_queries(
-        self, client, demo_site, django_assert_max_num_queries
-    ):
-        client.get("/procedures/")
-        with django_assert_max_num_queries(12):
-            response = client.get("/")
-        assert response.status_code == 200
-
-
-def test_every_model_has_a_factory():
-    """A new page type or model without a factory fails here."""
-    covered = {
-        obj._meta.model
-        for obj in vars(factories).values()
-        if isinstance(obj, type) and hasattr(obj, "_meta") and getattr(obj._meta, "model", None)
-    }
-    ours = [
-        model
-        for app in ("practice", "procedures", "conditions", "appointments")
-        for model in apps.get_app_config(app).get_models()
-        if not model._meta.auto_created
-    ]
-    missing = [model.__name__ for model in ours if model not in covered]
-    assert not missing, f"No factory for: {', '.join(missing)}"
+def test_demo_pages_render_within_their_query_budgets(
+    client, demo_site, django_assert_max_num_queries
+):
+    client.get("/")  # warm per-process caches (content types, site root paths)
+    with django_assert_max_num_queries(15):
+        response = client.get("/procedures/occipital-nerve-block/")
+    assert response.status_code == 200
+    client.get("/procedures/")
+    with django_assert_max_num_queries(12):
+        response = client.get("/")
+    assert response.status_code == 200
 
 
 def test_static_assets_stay_small():
