@@ -7,6 +7,8 @@ where it must name their models it does so by "app.Model" string.
 
 from django import forms
 from django.apps import apps
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
 from django.utils.functional import cached_property
@@ -224,7 +226,11 @@ class IndexPage(SEOMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["listing"] = self.listing(request)
+        # Pages of cards, so an index of a thousand procedures stays light.
+        paginator = Paginator(self.listing(request), settings.INDEX_PAGE_SIZE)
+        page_obj = paginator.get_page(request.GET.get("page"))
+        context["listing"] = page_obj.object_list
+        context["page_obj"] = page_obj if paginator.num_pages > 1 else None
         return context
 
 

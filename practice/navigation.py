@@ -9,6 +9,7 @@ names its section differently in the menu (Procedures are "Services").
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Q
 from wagtail.models import Page, PageViewRestriction
 
@@ -106,6 +107,13 @@ def build_main_menu(site, request=None, current_page=None):
             parent = items.get(page.path[: -Page.steplen])
             if parent is not None:  # children of a parent hidden from menus stay hidden
                 parent.children.append(item)
+    limit = getattr(settings, "MENU_CHILDREN_LIMIT", 25)
+    for item in menu:
+        if limit and len(item.children) > limit:
+            # A section with hundreds of pages: the first ones, then its own page for all.
+            item.children = item.children[:limit] + [
+                MenuItem(title=f"All {item.title.lower()}", url=item.url, slug=f"{item.slug}-all")
+            ]
     return menu
 
 

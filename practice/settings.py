@@ -142,6 +142,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# A menu section lists at most this many pages, then "All …" (its own page).
+MENU_CHILDREN_LIMIT = 25
+# Section index pages (services, conditions, locations, team) list this many per page.
+INDEX_PAGE_SIZE = 50
+
 # Anonymous page views are kept this long in the cache above (0 = off), and
 # purged by the page tree when pages change (practice/cache_purge.py).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
