@@ -155,7 +155,8 @@ class TestMainMenu:
             factories.ProcedurePageFactory(parent=index, title=f"Extra {n}", show_in_menus=True)
         with CaptureQueriesContext(connection) as after:
             menu = build_main_menu(site)
-        assert len(next(item for item in menu if item.title == "Services").children) == 32
+        services = next(item for item in menu if item.title == "Services")
+        assert "Extra 0" in [child.title for child in services.children]  # the new pages count
         assert len(after) == len(before) <= 2
 
     def test_header_and_footer_show_the_practice(self, client, home, condition, procedure):
