@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from wagtail.models import PageViewRestriction
 
 from checks import discovery, reports
 from tests import factories
@@ -38,8 +39,6 @@ def test_discovery_finds_one_live_public_page_per_type_in_tree_order(home, proce
 
 @pytest.mark.django_db
 def test_discovery_skips_private_pages(home):
-    from wagtail.models import PageViewRestriction
-
     private = factories.StandardPageFactory(parent=home, slug="staff-only")
     PageViewRestriction.objects.create(page=private, restriction_type="login")
 

@@ -272,16 +272,19 @@ class TestImportCommand:
     def test_overview_and_risks(self, procedure_index, seed_file):
         run(seed_file)
         page = draft(ProcedurePage.objects.get())
-        assert page.overview.startswith("<p>A hemifacial spasm is when the muscles")
-        assert page.overview.endswith("improves comfort and appearance.</p>")
+        overview = BeautifulSoup(page.overview, "html.parser")
+        assert [tag.name for tag in overview.find_all(recursive=False)] == ["p"]
+        assert overview.p.get_text().startswith("A hemifacial spasm is when the muscles")
+        assert overview.p.get_text().endswith("improves comfort and appearance.")
         assert page.risks_intro == "Most side effects are mild and temporary. These may include:"
         assert len(items(page.common_risks)) == 2
         assert len(items(page.serious_risks)) == 2
         assert "Allergic reaction." not in page.common_risks
         assert "Bruising" not in page.serious_risks
         assert "Rare but serious" not in page.common_risks + page.serious_risks
-        assert len(items(page.preparation)) == 5
-        assert page.preparation.count("<ul>") == 1
+        preparation = BeautifulSoup(page.preparation, "html.parser")
+        assert [tag.name for tag in preparation.find_all(recursive=False)] == ["ul"]
+        assert len(preparation.ul.find_all("li")) == 5
 
     def test_no_navigation_or_footer_text_in_any_section(self, procedure_index, seed_file):
         run(seed_file)
