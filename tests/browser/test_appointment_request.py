@@ -28,8 +28,9 @@ def demo(transactional_db, settings):
 
 @pytest.fixture
 def front_desk(django_user_model, transactional_db):
+    # Not the demo's own "frontdesk" account (its password is generated): one of the test's.
     user = django_user_model.objects.create_user(
-        "frontdesk", "fd@example.test", "front-desk-pw-2026", first_name="Fran", last_name="Desk"
+        "fran", "fran@example.test", "front-desk-pw-2026", first_name="Fran", last_name="Desk"
     )
     user.groups.add(Group.objects.get(name="Front desk"))
     return user
@@ -88,7 +89,7 @@ def test_patient_requests_and_front_desk_calls_back(page: Page, live_server, dem
 
     # The front desk signs in, finds the request by its reference and calls back.
     page.goto(live_server.url + "/admin/login/")
-    page.get_by_label("Username").fill("frontdesk")
+    page.get_by_label("Username").fill("fran")
     page.get_by_label("Password").fill("front-desk-pw-2026")
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_text("1 new request")).to_be_visible()
