@@ -35,7 +35,7 @@ def test_search_condition_treatment_location_then_axe_on_team_and_search(
     expect(page.get_by_role("table")).to_contain_text("Wednesday")
     expect(page.get_by_role("link", name="(718) 555-0145")).to_be_visible()
     assert axe_blocking_violations(page) == []
-    # One test, one demo load: a transactional flush removes the tree's root page.
+    # One test, one demo load (each browser test loads the whole demo afresh).
     for path in ("/about/team/", "/about/meet-dr-sader/", "/locations/", "/search/?q=xylophone"):
         page.goto(live_server.url + path)
         expect(page.get_by_role("heading", level=1)).to_be_visible()

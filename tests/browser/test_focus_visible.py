@@ -1,7 +1,9 @@
 """Keyboard focus is visible on every interactive element a patient can tab to."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from playwright.sync_api import Page
+from wagtail.models import Page as WagtailPage
 
 from checks.site_gate import focus_failures
 
@@ -16,10 +18,7 @@ def first_url(model):
 
 @pytest.mark.django_db(transaction=True)
 def test_focus_is_visible_on_every_page_type(page: Page, live_server, demo):
-    # One test for both widths: a transactional test flushes Wagtail's root page.
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Page as WagtailPage
-
+    # One test for both widths, one demo load (each browser test loads the demo afresh).
     types = WagtailPage.objects.live().public().filter(depth__gt=1).values("content_type")
     urls = [first_url(ct.model_class()) for ct in ContentType.objects.filter(pk__in=types)]
     assert len(urls) >= 3

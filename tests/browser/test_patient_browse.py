@@ -8,6 +8,18 @@ from checks.browser import axe_blocking_violations
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 360, "height": 740}
+# More presses of Tab than any target in these tests is away: a missing target fails, not hangs.
+MAX_TABS = 40
+
+
+def tab_to(page: Page, target, what):
+    """Press Tab until `target` (a locator) has the focus; fail after MAX_TABS presses."""
+    expect(target).to_have_count(1)
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement", timeout=2_000):
+            return
+    pytest.fail(f"{what} never got the focus in {MAX_TABS} presses of Tab")
 
 
 def test_patient_opens_the_menu_by_keyboard_and_reads_a_procedure(page: Page, live_server, demo):
@@ -27,22 +39,13 @@ def test_patient_opens_the_menu_by_keyboard_and_reads_a_procedure(page: Page, li
 
     # Tab to the Services section's own button and open it with the keyboard.
     services_toggle = page.get_by_role("button", name="Services pages")
-    for _ in range(20):
-        page.keyboard.press("Tab")
-        if (
-            page.evaluate("document.activeElement.getAttribute('aria-controls')")
-            == "submenu-procedures"
-        ):
-            break
-    expect(services_toggle).to_be_focused()
+    tab_to(page, services_toggle, "The Services section's button")
     page.keyboard.press("Enter")
     expect(services_toggle).to_have_attribute("aria-expanded", "true")
 
-    procedure_link = page.get_by_role("link", name="Occipital Nerve Block")
+    procedure_link = page.get_by_role("link", name="Occipital Nerve Block", exact=True)
     expect(procedure_link).to_be_visible()
-    page.keyboard.press("Tab")
-    while page.evaluate("document.activeElement.textContent.trim()") != "Occipital Nerve Block":
-        page.keyboard.press("Tab")
+    tab_to(page, procedure_link, "The Occipital Nerve Block link")
     page.keyboard.press("Enter")
 
     expect(page).to_have_url(live_server.url + "/procedures/occipital-nerve-block/")
