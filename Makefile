@@ -18,7 +18,7 @@ $(STAMP): $(LOCK)
 
 # After changing the dependencies in pyproject.toml: pin the whole tree again.
 lock: $(STAMP)
-	$(BIN)/uv pip compile pyproject.toml --extra dev --extra s3 --python-version 3.11 \
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
 		--custom-compile-command "make lock" --quiet -o $(LOCK)
 
 install: $(STAMP)

@@ -210,8 +210,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
 if AWS_STORAGE_BUCKET_NAME:
-    # S3-compatible media (django-storages, the "s3" extra); credentials come
-    # from the usual AWS_* variables read by boto3.
+    # S3-compatible media (django-storages): originals and renditions. Credentials
+    # come from the usual AWS_* variables read by boto3. Objects are private
+    # unless AWS_DEFAULT_ACL says otherwise (or a bucket policy makes them public).
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -219,7 +220,7 @@ if AWS_STORAGE_BUCKET_NAME:
             "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
             "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
             "file_overwrite": False,
-            "default_acl": None,
+            "default_acl": os.environ.get("AWS_DEFAULT_ACL") or None,
             "querystring_auth": False,
         },
     }
