@@ -60,3 +60,57 @@ def tell_unlinked_reviewers(request, page):
     task = task.specific
     if task.get_actions(page, request.user) and linked_team_member(request.user) is None:
         messages.warning(request, NOT_LINKED_MESSAGE)
+
+
+# The "Clinical review due" report, its dashboard panel, and the explorer's "Next review due".
+
+
+@hooks.register("register_admin_urls")
+def register_review_report_urls():
+    from django.urls import path
+
+    from reviews.reports import ClinicalReviewDueView
+
+    return [
+        path(
+            "reports/clinical-review-due/",
+            ClinicalReviewDueView.as_view(),
+            name="reviews_clinical_review_due",
+        ),
+        path(
+            "reports/clinical-review-due/results/",
+            ClinicalReviewDueView.as_view(results_only=True),
+            name="reviews_clinical_review_due_results",
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_review_report_menu_item():
+    from django.urls import reverse
+
+    from reviews.reports import ClinicalReviewDueMenuItem
+
+    return ClinicalReviewDueMenuItem(
+        "Clinical review due",
+        reverse("reviews_clinical_review_due"),
+        name="clinical-review-due",
+        icon_name="doc-full",
+        order=650,
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def add_clinical_review_panel(request, panels):
+    from reviews.reports import may_see_report
+    from reviews.views import ClinicalReviewPanel
+
+    if may_see_report(request.user):
+        panels.append(ClinicalReviewPanel(request))
+
+
+@hooks.register("register_admin_viewset")
+def register_clinical_page_listings():
+    from reviews.views import clinical_page_viewsets
+
+    return clinical_page_viewsets()
