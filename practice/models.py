@@ -180,7 +180,9 @@ class ClinicalReviewMixin(models.Model):
                 FieldPanel("no_clinical_change"),
             ],
             heading="Authorship and medical review",
-        )
+        ),
+        # The reading grade of each section, from the `reviews` app's template tags.
+        HelpPanel(template="reviews/admin/readability.html"),
     ]
     base_form_class = ClinicalPageForm
 

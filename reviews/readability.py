@@ -1,8 +1,22 @@
-"""Reading grade of a clinical page's patient-facing text (Flesch–Kincaid, by textstat)."""
+"""Reading grade of a clinical page's patient-facing text (Flesch–Kincaid, by textstat).
+
+The page's `sections` (a list of {id, heading, body}, empty ones left out) are
+what a patient reads; each is graded as plain text, and so is their whole.
+The overall grade is stored on publish (`stamps.store_reading_grade`); the
+per-section grades are shown in the editor, naming the sections above the
+practice's target (Settings › Clinical review).
+"""
 
 from decimal import Decimal
+from typing import NamedTuple
 
 from practice.structured_data import text
+
+
+class SectionGrade(NamedTuple):
+    id: str
+    heading: str
+    grade: Decimal | None  # None: no words to grade
 
 
 def patient_text_sections(page):
@@ -22,3 +36,18 @@ def grade(plain_text):
 
 def overall_grade(page):
     return grade(" ".join(body for _, body in patient_text_sections(page)))
+
+
+def section_grades(page):
+    """Each section's grade, in reading order."""
+    sections = getattr(page, "sections", None) or []
+    return [
+        SectionGrade(section["id"], section["heading"], grade(text(section["body"])))
+        for section in sections
+    ]
+
+
+def above_target(grades, target):
+    """The sections whose grade is above `target` (a number), in reading order."""
+    target = Decimal(str(target))
+    return [section for section in grades if section.grade is not None and section.grade > target]

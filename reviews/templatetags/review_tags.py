@@ -1,0 +1,35 @@
+"""Template tags for clinical pages' editor panels.
+
+`practice` may not import this app (import-linter), so the readability panel
+it declares on `ClinicalReviewMixin` is a HelpPanel whose template loads this
+library: `{% load review_tags %}{% reading_grades self.instance self.request %}`.
+"""
+
+from decimal import Decimal
+
+from django import template
+
+from reviews import readability
+from reviews.reports import review_settings
+
+register = template.Library()
+
+
+def _grade_number(value):
+    """8 rather than 8.0, 8.5 as it is."""
+    value = Decimal(str(value))
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+
+
+@register.inclusion_tag("reviews/admin/reading_grades.html")
+def reading_grades(page, request=None):
+    """The reading grade of the page as edited: overall, per section, and those above target."""
+    target = _grade_number(review_settings(request).reading_grade_target)
+    sections = readability.section_grades(page)
+    return {
+        "target": target,
+        "overall": readability.overall_grade(page),
+        "stored": getattr(page, "reading_grade", None),
+        "sections": sections,
+        "above": readability.above_target(sections, target),
+    }

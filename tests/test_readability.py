@@ -1,0 +1,159 @@
+"""Reading grade of clinical pages: textstat's Flesch–Kincaid grade, per section and overall,
+and the editor's panel naming the sections above the practice's target."""
+
+from decimal import Decimal
+
+import pytest
+import textstat
+from django.contrib.auth.models import Group
+from django.template import Context, Template
+from django.urls import reverse
+from wagtail.models import Site
+
+from practice.structured_data import text as plain_text
+from procedures.models import ProcedurePage
+from reviews import readability
+from reviews.models import ClinicalReviewSettings
+from tests import factories
+from tests.factories import bullets
+from tests.html import one, soup, text, texts
+
+pytestmark = pytest.mark.django_db
+
+EASY = (
+    "We will call you the day before. Do not eat after midnight. Bring a friend to drive you home."
+)
+HARD = (
+    "Preoperative anticoagulation management necessitates individualized multidisciplinary "
+    "consultation regarding thromboembolic complications and perioperative hemorrhagic "
+    "considerations."
+)
+# Each section's own text, so which are above grade 8 is plain to see.
+EASY_SECTIONS = {
+    "overview": f"<p>{EASY}</p>",
+    "preparation": bullets("Bring your medication list.", "Eat a light meal."),
+    "reasons": bullets("To relieve pain.", "To help find the cause of pain."),
+    "during": bullets("You lie on your side.", "It takes about 15 minutes."),
+    "follow_up": bullets("Rest for the day.", "We call you within a week."),
+    "risks_intro": "Most people feel fine.",
+    "common_risks": bullets("A sore back.", "A bruise."),
+    "serious_risks": bullets("Infection.", "Bleeding."),
+    "related_tests": bullets("You may have a scan first."),
+}
+
+
+def expected(plain):
+    return Decimal(str(round(textstat.flesch_kincaid_grade(plain), 1)))
+
+
+def test_grade_of_a_fixed_text_is_textstats():
+    assert readability.grade(HARD) == expected(HARD)
+    assert readability.grade(EASY) == expected(EASY)
+    assert readability.grade("   ") is None
+
+
+@pytest.fixture
+def page(procedure_index):
+    return factories.ProcedurePageFactory(
+        parent=procedure_index,
+        title="Lumbar Puncture",
+        **{**EASY_SECTIONS, "preparation": f"<p>{HARD}</p>"},
+    )
+
+
+def test_each_section_is_graded_from_its_plain_text(page):
+    grades = readability.section_grades(page)
+
+    assert [section.id for section in grades] == [section["id"] for section in page.sections]
+    for section, graded in zip(page.sections, grades, strict=True):
+        assert graded.heading == section["heading"]
+        assert graded.grade == expected(plain_text(section["body"]))
+
+
+def test_overall_grade_is_the_grade_of_all_the_sections_together(page):
+    whole = " ".join(plain_text(section["body"]) for section in page.sections)
+
+    assert readability.overall_grade(page) == expected(whole)
+
+
+def test_only_sections_above_the_target_are_named(page):
+    above = readability.above_target(readability.section_grades(page), 8)
+
+    assert [section.heading for section in above] == ["How do you prepare for Lumbar Puncture?"]
+
+
+@pytest.fixture
+def editor(django_user_model, home):
+    user = django_user_model.objects.create_user("editor", password="pw-for-tests-only")
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+def panel(client, user, page):
+    client.force_login(user)
+    response = client.get(reverse("wagtailadmin_pages:edit", args=(page.pk,)))
+    assert response.status_code == 200
+    return one(soup(response), ".reading-grades")
+
+
+def test_editor_panel_names_the_section_above_the_target_and_not_one_below(client, editor, page):
+    shown = panel(client, editor, page)
+
+    preparation = expected(HARD)
+    assert texts(shown.select(".reading-grades__above li")) == [
+        f"How do you prepare for Lumbar Puncture? ({preparation})"
+    ]
+    above = text(one(shown, ".reading-grades__above"))
+    assert "What is Lumbar Puncture?" not in above
+    assert f"Whole page: grade {readability.overall_grade(page)}" in text(shown)
+    # Every section's own grade is there too, below ones included.
+    overview = expected(EASY)
+    assert f"What is Lumbar Puncture?: grade {overview}" in texts(
+        shown.select(".reading-grades__sections li")
+    )
+
+
+def test_editor_panel_follows_the_practices_target(client, editor, page):
+    settings = ClinicalReviewSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.reading_grade_target = Decimal(45)
+    settings.save()
+
+    shown = panel(client, editor, page)
+
+    assert not shown.select(".reading-grades__above li")
+    assert "Every section is at grade 45 or below." in text(shown)
+
+
+def test_editor_panel_reads_the_page_as_edited(client, editor, page):
+    draft = page.get_latest_revision_as_object()
+    draft.preparation = EASY_SECTIONS["preparation"]
+    draft.during = f"<p>{HARD}</p>"
+    draft.save_revision()  # a draft: the live page still has the hard preparation
+
+    shown = panel(client, editor, page)
+
+    assert texts(shown.select(".reading-grades__above li")) == [
+        f"What can you expect during Lumbar Puncture? ({expected(HARD)})"
+    ]
+
+
+def test_condition_pages_have_the_panel(client, editor, home):
+    conditions = factories.ConditionIndexPageFactory(parent=home, slug="conditions")
+    condition = factories.ConditionPageFactory(
+        parent=conditions, title="Migraine", overview=f"<p>{EASY}</p>", causes=f"<p>{HARD}</p>"
+    )
+
+    shown = panel(client, editor, condition)
+
+    assert texts(shown.select(".reading-grades__above li")) == [
+        f"What causes Migraine? ({expected(HARD)})"
+    ]
+
+
+def test_a_page_with_no_text_yet():
+    # As on the add view: a new page, its sections still empty.
+    shown = Template("{% load review_tags %}{% reading_grades page %}").render(
+        Context({"page": ProcedurePage(title="Lumbar Puncture")})
+    )
+
+    assert "No section text yet." in text(one(soup(shown), ".reading-grades"))
