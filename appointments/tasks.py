@@ -2,13 +2,16 @@
 
 In development and tests the tasks run at once (ImmediateBackend); in
 production they are stored by django-tasks-db and sent by `manage.py
-db_worker`. Each send is tried a few times with a growing pause. A failure
-is logged with the reference and the error's type only (an SMTP error can
-quote a recipient), and never touches the stored request.
+db_worker`. A send that fails is queued again to run later (`run_after`,
+doubling the pause each time) rather than retried by sleeping in the worker,
+so one broken mail server never holds a worker up; after the last try the
+task is recorded as failed (Settings › Background tasks lists it, with a
+Retry button). A failure is logged with the reference and the error's type
+only (an SMTP error can quote a recipient), and never touches the request.
 """
 
+import datetime
 import logging
-import time
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -30,24 +33,29 @@ class NotificationFailed(Exception):
     """Raised after the last attempt, so the task backend records a failure."""
 
 
-def send_with_retries(reference, what, send):
-    delay = getattr(settings, "APPOINTMENT_NOTIFY_RETRY_SECONDS", 2)
-    for attempt in range(1, ATTEMPTS + 1):
-        try:
-            send()
-        except Exception as error:  # noqa: BLE001 - any backend error is retried
-            logger.warning(
-                "Sending %s for appointment request %s failed (attempt %d of %d): %s",
-                what,
-                reference,
-                attempt,
-                ATTEMPTS,
-                type(error).__name__,
-            )
-            if attempt < ATTEMPTS:
-                time.sleep(delay * 2 ** (attempt - 1))
-        else:
-            return True
+def send_or_queue_again(task, args, attempt, reference, what, send):
+    """Send now; on failure queue `task` again with back-off, or fail after the last try."""
+    try:
+        send()
+    except Exception as error:  # noqa: BLE001 - any backend error is tried again
+        logger.warning(
+            "Sending %s for appointment request %s failed (try %d of %d): %s",
+            what,
+            reference,
+            attempt,
+            ATTEMPTS,
+            type(error).__name__,
+        )
+    else:
+        return True
+    if attempt < ATTEMPTS:
+        pause = getattr(settings, "APPOINTMENT_NOTIFY_RETRY_SECONDS", 2) * 2 ** (attempt - 1)
+        again = task
+        if task.get_backend().supports_defer:
+            again = task.using(run_after=timezone.now() + datetime.timedelta(seconds=pause))
+        # Ids and the try number only: nothing about the patient goes into a task.
+        again.enqueue(*args, attempt=attempt + 1)
+        return False
     logger.error("Gave up sending %s for appointment request %s", what, reference)
     # `from None`: the original error (which may quote an address) stays out of the record.
     raise NotificationFailed(f"{what} for {reference}") from None
@@ -59,7 +67,7 @@ def admin_url(appointment):
 
 
 @task()
-def notify_front_desk(request_id, site_id):
+def notify_front_desk(request_id, site_id, attempt=1):
     """Tell the front desk a request arrived: reference, location, time, link. Nothing else."""
     appointment = AppointmentRequest.objects.filter(pk=request_id).first()
     if appointment is None:  # purged before the worker got to it
@@ -78,16 +86,19 @@ def notify_front_desk(request_id, site_id):
     # On the practice's clock, wherever and whenever the task runs.
     with timezone.override(timezone.get_default_timezone()):
         body = render_to_string("appointments/email/front_desk.txt", context)
-    send_with_retries(
+    sent = send_or_queue_again(
+        notify_front_desk,
+        (request_id, site_id),
+        attempt,
         appointment.reference,
         "the front desk notification",
         lambda: send_mail(subject, body, None, recipients),
     )
-    return len(recipients)
+    return len(recipients) if sent else 0
 
 
 @task()
-def confirm_to_patient(request_id, site_id):
+def confirm_to_patient(request_id, site_id, attempt=1):
     """Tell the patient their request arrived: the reference and our phone. Nothing else."""
     appointment = AppointmentRequest.objects.filter(pk=request_id).first()
     if appointment is None:
@@ -101,9 +112,12 @@ def confirm_to_patient(request_id, site_id):
     }
     subject = f"We received your appointment request ({appointment.reference})"
     body = render_to_string("appointments/email/patient_confirmation.txt", context)
-    send_with_retries(
+    sent = send_or_queue_again(
+        confirm_to_patient,
+        (request_id, site_id),
+        attempt,
         appointment.reference,
         "the patient confirmation",
         lambda: send_mail(subject, body, None, [appointment.email]),
     )
-    return 1
+    return 1 if sent else 0
