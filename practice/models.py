@@ -190,6 +190,10 @@ class ClinicalReviewMixin(models.Model):
         abstract = True
 
     def permissions_for_user(self, user):
+        if self.depth is None:
+            # Not in the tree yet (the admin's "add page" form): publishing it is
+            # decided by its section's index (ClinicalSectionMixin).
+            return super().permissions_for_user(user)
         return ClinicalPagePermissionTester(user, self, section_depth=self.depth - 1)
 
     @cached_property

@@ -379,3 +379,15 @@ def _ordinal(day):
     n = day.day
     suffix = "th" if 11 <= n % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+class TestAddingClinicalPages:
+    def test_the_add_form_opens_for_an_editor_and_a_superuser(
+        self, client, editor, superuser, procedure_index
+    ):
+        url = reverse(
+            "wagtailadmin_pages:add", args=("procedures", "procedurepage", procedure_index.id)
+        )
+        for user in (editor, superuser):
+            client.force_login(user)
+            assert client.get(url).status_code == 200
