@@ -17,10 +17,13 @@ as in development). The key is a keyed hash of the client's address: the
 cache never holds the address itself.
 """
 
+import logging
 import time
 
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
+
+logger = logging.getLogger(__name__)
 
 WINDOW_SECONDS = 60 * 60
 KEY_SALT = "appointments.rate-limit"
@@ -44,7 +47,18 @@ def increment(key, timeout):
 
 
 def count_post(address, window=WINDOW_SECONDS):
-    """Count one post from `address`; return its estimated posts in the last `window` seconds."""
+    """Count one post from `address`; return its estimated posts in the last `window` seconds.
+
+    A cache that is down counts nothing: patients' requests are still taken.
+    """
+    try:
+        return _count_post(address, window)
+    except Exception:  # noqa: BLE001 - failing open beats losing a patient's request
+        logger.warning("Rate limit not counted: the cache is unavailable")
+        return 0
+
+
+def _count_post(address, window):
     moment = now()
     bucket, into = divmod(moment, window)
     digest = client_digest(address)
