@@ -25,8 +25,34 @@ def browser_type_launch_args(browser_type_launch_args):
 REQUIRE_BROWSER_TESTS = os.environ.get("REQUIRE_BROWSER_TESTS") == "1"
 
 
+def start_transactional_tests_from_the_migrated_data(items):
+    """Every transactional test gets serialized_rollback: it starts from what the
+    migrations made (groups, page tree root, default site) and leaves the database
+    empty. Without it, the flush after a transactional test sends post_migrate,
+    which remakes content types under new ids, and a later test restoring the
+    migrated data (serialized_rollback) fails on them: which tests passed would
+    depend on which transactional tests ran before them.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is not None and marker.args:
+            continue  # positional arguments: leave that test as it asked
+        kwargs = marker.kwargs if marker is not None else {}
+        uses = set(getattr(item, "fixturenames", ()))
+        if kwargs.get("transaction") or {"transactional_db", "live_server"} & uses:
+            # First among the item's own marks, so it is the one pytest-django reads.
+            item.add_marker(
+                pytest.mark.django_db(
+                    **{**kwargs, "transaction": True, "serialized_rollback": True}
+                ),
+                append=False,
+            )
+
+
 def pytest_collection_modifyitems(config, items):
-    """Browser tests skip when Chromium is missing, unless REQUIRE_BROWSER_TESTS=1."""
+    """Transactional tests start from the migrated data (above); browser tests skip
+    when Chromium is missing, unless REQUIRE_BROWSER_TESTS=1."""
+    start_transactional_tests_from_the_migrated_data(items)
     if REQUIRE_BROWSER_TESTS or os.path.exists(CHROMIUM):
         return
     skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}")
