@@ -188,6 +188,7 @@ class DemoLoader:
         locations = self.locations(home, site_data)
         self.link_new_pages(conditions, procedures, locations)
         self.request_page(home, site_data["request_appointment"])
+        self.policy_pages(home, site_data["policies"])
         self.footer_links(home, conditions, procedures)
         self.home_features(home, conditions, procedures)
         self.demo_users(physician)
@@ -500,6 +501,42 @@ class DemoLoader:
             privacy_notice=paragraphs([data["privacy_notice"]]),
             thank_you=paragraphs([data["thank_you"]]),
         )
+
+    def policy_pages(self, home, data):
+        """The accessibility statement, the website privacy notice and, below it, the
+        Notice of Privacy Practices (a template the practice completes), chosen in the
+        site's settings so that every page's footer links to the first two.
+        """
+
+        def policy_page(parent, slug, page_data):
+            return self.child(
+                parent,
+                StandardPage,
+                slug,
+                title=page_data["title"],
+                summary=page_data["summary"],
+                search_description=page_data["summary"],
+                body=sections_html(page_data["body"]),
+                show_in_menus=False,
+            )
+
+        accessibility = policy_page(home, "accessibility", data["accessibility"])
+        privacy = policy_page(home, "privacy", data["privacy"])
+        notice = policy_page(
+            privacy, "notice-of-privacy-practices", data["notice_of_privacy_practices"]
+        )
+        if privacy in self.created:
+            # Linked through the tree, as an editor's link is: it follows the page if it moves.
+            link = (
+                f'<a linktype="page" id="{notice.id}">{escape(data["privacy"]["notice_link"])}</a>'
+            )
+            privacy.body += f"<p>{link}</p>"
+            privacy.save_revision().publish()
+        settings = PracticeSettings.objects.get(site__root_page=home)
+        if settings.accessibility_page_id is None or settings.privacy_page_id is None:
+            settings.accessibility_page = settings.accessibility_page or accessibility
+            settings.privacy_page = settings.privacy_page or privacy
+            settings.save()
 
     def footer_links(self, home, conditions, procedures):
         settings = PracticeSettings.objects.get(site__root_page=home)

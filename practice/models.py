@@ -372,11 +372,45 @@ class StandardPage(SEOMixin, Page):  # noqa: DJ008 (Page's __str__ is the title)
         index.SearchField("body"),
     ]
 
+    def policy(self, request):
+        """This page's role in the site's settings: "privacy", "accessibility" or None.
+
+        The practice's privacy notice and accessibility statement are standard
+        pages chosen in Settings › Practice details. Each then ends with what
+        must never disagree with the site itself, read from the settings: how
+        long the website keeps what it collects, and how to reach the practice.
+        """
+        if request is None:
+            return None
+        practice = PracticeSettings.for_request(request)  # read once per request
+        if practice.privacy_page_id == self.pk:
+            return "privacy"
+        if practice.accessibility_page_id == self.pk:
+            return "accessibility"
+        return None
+
+    def get_template(self, request, *args, **kwargs):
+        policy = self.policy(request)
+        if policy:
+            return f"practice/{policy}_page.html"
+        return super().get_template(request, *args, **kwargs)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # Specific pages, so each card can show its own summary (a query per page type).
         context["children"] = public(self.get_children().live(), request).specific()
+        if self.policy(request) == "privacy":
+            context["retention"] = retention_periods()
         return context
+
+
+def retention_periods():
+    """How long the website keeps what it collects, in days: the purge commands' own settings."""
+    return {
+        "appointment_days": settings.APPOINTMENT_RETENTION_DAYS,
+        "appointment_spam_days": settings.APPOINTMENT_SPAM_RETENTION_DAYS,
+        "newsletter_pending_days": settings.NEWSLETTER_PENDING_DAYS,
+    }
 
 
 @register_setting(icon="site")
@@ -391,6 +425,30 @@ class PracticeSettings(ClusterableModel, BaseSiteSetting):
     youtube_url = models.URLField("YouTube", blank=True)
     tiktok_url = models.URLField("TikTok", blank=True)
     instagram_url = models.URLField("Instagram", blank=True)
+    accessibility_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="accessibility statement",
+        help_text="A standard page, linked from every page's footer. It ends with how to ask "
+        "for help or another format: the phone and email above.",
+    )
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="privacy notice",
+        help_text="A standard page, linked from every page's footer. It ends with how long "
+        "the website keeps appointment requests and newsletter addresses (from the "
+        "site's configuration, so it always matches) and how to reach you.",
+    )
+
+    # The footer links to both on every page: fetched with the settings, no query of their own.
+    select_related = ["accessibility_page", "privacy_page"]
 
     panels = [
         MultiFieldPanel(
@@ -403,6 +461,13 @@ class PracticeSettings(ClusterableModel, BaseSiteSetting):
         ),
         MultiFieldPanel(
             [FieldPanel("footer_blurb"), FieldPanel("copyright_holder")], heading="Footer"
+        ),
+        MultiFieldPanel(
+            [
+                PageChooserPanel("accessibility_page", "practice.StandardPage"),
+                PageChooserPanel("privacy_page", "practice.StandardPage"),
+            ],
+            heading="Accessibility and privacy",
         ),
         InlinePanel(
             "footer_links",
