@@ -54,3 +54,15 @@
     }
   });
 })();
+
+// "Print this page" buttons stay hidden until this script can print; without
+// it the browser's own Print (and ?print=1) give the same sheet.
+(function () {
+  var buttons = document.querySelectorAll("[data-print]");
+  Array.prototype.forEach.call(buttons, function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      window.print();
+    });
+  });
+})();
