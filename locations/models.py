@@ -11,6 +11,7 @@ from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
+from wagtail.images import get_image_model_string
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
@@ -59,7 +60,7 @@ class LocationPage(SEOMixin, Page):  # noqa: DJ008 (Page's __str__ is the title)
         help_text="Holidays and other exceptions, shown under the opening hours.",
     )
     photo = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        get_image_model_string(), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     directions = RichTextField(features=SECTION_FEATURES, blank=True)
     parking = RichTextField(features=SECTION_FEATURES, blank=True)

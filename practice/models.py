@@ -15,7 +15,6 @@ from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import (
     FieldPanel,
     HelpPanel,
@@ -25,9 +24,12 @@ from wagtail.admin.panels import (
 )
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
+from wagtail.images import get_image_model_string
 from wagtail.models import Orderable, Page, PagePermissionTester
 from wagtail.search import index
 
+# The site's image model is declared in practice.images; imported here so Django finds it.
+from practice.images import PatientPageForm, SiteImage, SiteRendition  # noqa: F401
 from practice.navigation import public
 from practice.phone import tel_uri
 
@@ -54,7 +56,7 @@ class SEOMixin(models.Model):
     """
 
     social_image = models.ForeignKey(
-        "wagtailimages.Image",
+        get_image_model_string(),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -64,6 +66,8 @@ class SEOMixin(models.Model):
 
     promote_panels = Page.promote_panels + [FieldPanel("social_image")]
     social_image_fallback = None
+    # Publishing refuses pictures that say nothing to patients (practice.images).
+    base_form_class = PatientPageForm
 
     class Meta:
         abstract = True
@@ -81,7 +85,7 @@ class SEOMixin(models.Model):
         return None
 
 
-class ClinicalPageForm(WagtailAdminPageForm):
+class ClinicalPageForm(PatientPageForm):
     """The editor's form of a clinical page.
 
     Adds "No clinical change", which a reviewer ticks when publishing a fix

@@ -6,6 +6,7 @@ from django.utils.html import escape, strip_tags
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
+from wagtail.images import get_image_model_string
 from wagtail.models import Page
 from wagtail.search import index
 
@@ -84,7 +85,7 @@ class ProcedurePage(ClinicalReviewMixin, SEOMixin, Page):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.THERAPY)
     hero_image = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        get_image_model_string(), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     overview = RichTextField("overview", features=SECTION_FEATURES)
     preparation = RichTextField("preparation", features=SECTION_FEATURES)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
+from wagtail.images import get_image_model_string
 from wagtail.models import Page
 from wagtail.search import index
 
@@ -39,7 +40,7 @@ class TeamMemberPage(SEOMixin, Page):
         help_text="Describes this person to search engines as a physician.",
     )
     photo = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        get_image_model_string(), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     specialties = models.TextField(blank=True, help_text="One per line.")
     board_certifications = models.TextField(blank=True, help_text="One per line.")

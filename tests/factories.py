@@ -17,6 +17,7 @@ from appointments.models import (
 from conditions.models import ConditionIndexPage, ConditionPage
 from locations.models import LocationIndexPage, LocationPage, OpeningHours
 from newsletter.models import NewsletterSubscriber
+from practice.images import SiteImage
 from practice.models import (
     FooterLink,
     HomeFeaturedCondition,
@@ -41,6 +42,16 @@ PATIENT = {
 
 def bullets(*items):
     return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+
+
+class ImageFactory(wagtail_factories.ImageFactory):
+    """A site image, described for patients; `description=""` for one that says nothing."""
+
+    title = factory.Sequence(lambda n: f"Photo {n}")
+    description = factory.LazyAttribute(lambda image: f"What the photo “{image.title}” shows")
+
+    class Meta:
+        model = SiteImage
 
 
 class HomePageFactory(wagtail_factories.PageFactory):
