@@ -67,8 +67,12 @@ HOME_SERVICES = ["botox-for-chronic-migraine", "nerve-blocks", "epidural-steroid
 PORTRAIT_COLOURS = ["#0b5563", "#6b3fa0", "#8a4b08", "#2f5d1e"]
 
 
-def placeholder_image(title, text, size, colour):
-    """An image drawn with Pillow (no downloads), found by title so it is made only once."""
+def placeholder_image(title, text, size, colour, description):
+    """An image drawn with Pillow (no downloads), found by title so it is made only once.
+
+    `description` says what the picture really shows (a placeholder, not a
+    photograph): it is the alt text patients' screen readers read out.
+    """
     Image = get_image_model()
     existing = Image.objects.filter(title=title).first()
     if existing is not None:
@@ -89,7 +93,7 @@ def placeholder_image(title, text, size, colour):
     picture.save(buffer, format="JPEG", quality=85)
     slug = "".join(ch if ch.isalnum() else "-" for ch in title.lower())
     return Image.objects.create(
-        title=title, file=ImageFile(buffer, name=f"{slug}.jpg"), description=""
+        title=title, file=ImageFile(buffer, name=f"{slug}.jpg"), description=description
     )
 
 
@@ -305,11 +309,14 @@ class DemoLoader:
     def team_member(self, parent, data, show_in_menus=False, colour_index=0, is_physician=False):
         if parent.get_children().filter(slug=data["slug"]).exists():
             return self.child(parent, TeamMemberPage, data["slug"])
+        name = ", ".join(filter(None, [data["name"], data.get("credentials")]))
         photo = placeholder_image(
             f"Portrait placeholder: {data['name']}",
             initials(data["name"]),
             (480, 600),
             PORTRAIT_COLOURS[colour_index % len(PORTRAIT_COLOURS)],
+            description=f"Placeholder portrait with the initials {initials(data['name'])} "
+            f"for {name}",
         )
         return self.child(
             parent,
@@ -425,7 +432,12 @@ class DemoLoader:
         photo = None
         if data.get("street"):
             photo = placeholder_image(
-                f"Clinic photo placeholder: {data['title']}", data["city"], (960, 540), "#073b45"
+                f"Clinic photo placeholder: {data['title']}",
+                data["city"],
+                (960, 540),
+                "#073b45",
+                description=f"Placeholder picture for the {data['title']} clinic: "
+                f"the word “{data['city']}” in white on dark teal",
             )
         hours = [
             OpeningHours(
