@@ -51,11 +51,13 @@ INSTALLED_APPS = [
     "reviews",
     "appointments",
     "demo",
+    "sitesearch",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.frontend_cache",
+    "wagtail.contrib.search_promotions",
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
@@ -286,7 +288,12 @@ LOGGING = {
 # Wagtail
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Practice website")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "wagtail.search.backends.database"},
+    # The site search's own index (sitesearch/): kept up to date by Wagtail's
+    # indexing like the default one; `update_index` rebuilds both.
+    "sitesearch": {"BACKEND": "sitesearch.index.SiteSearchBackend"},
+}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "txt"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # Images with a "decorative" mark beside the description (practice/images.py).
@@ -326,3 +333,10 @@ NEWSLETTER_CONFIRM_DAYS = int(os.environ.get("NEWSLETTER_CONFIRM_DAYS", "7"))
 NEWSLETTER_PENDING_DAYS = int(os.environ.get("NEWSLETTER_PENDING_DAYS", "8"))
 # At most one email per address in this many minutes, however often it is signed up.
 NEWSLETTER_EMAIL_INTERVAL_MINUTES = int(os.environ.get("NEWSLETTER_EMAIL_INTERVAL_MINUTES", "15"))
+
+# Site search (sitesearch/)
+# Daily search counts (per normalised query; nothing about who searched) are
+# kept this long, then deleted by `manage.py purge_search_terms`.
+SEARCH_TERMS_RETENTION_DAYS = int(os.environ.get("SEARCH_TERMS_RETENTION_DAYS", "180"))
+# Wagtail's own `searchpromotions_garbage_collect` keeps them as long.
+WAGTAILSEARCH_HITS_MAX_AGE = SEARCH_TERMS_RETENTION_DAYS

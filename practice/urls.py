@@ -28,7 +28,7 @@ urlpatterns = [
     path("sitemap-<str:section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("healthz", health.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("search/", views.search, name="search"),
+    path("search/", include("sitesearch.urls")),
     path("newsletter/", include("newsletter.urls")),
     # Browsers and crawlers ask for /favicon.ico whatever the page links to.
     path("favicon.ico", lambda request: redirect(static("favicon.svg"), permanent=True)),

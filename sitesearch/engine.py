@@ -1,0 +1,288 @@
+"""The site search: which pages match a patient's words, and in what order.
+
+One pipeline, the same on SQLite and PostgreSQL:
+
+1. The query's words become **slots**, one per word; a run of words that is
+   one of the editors' synonyms ("spinal tap") becomes one slot that any of
+   its equivalents ("lumbar puncture") fills.
+2. One query on `SearchDocument` (the site's own index, `sitesearch.index`)
+   fetches every live, public page that fills any slot, with what it matched
+   in its title and summary, and which slots its sections fill.
+3. A word that fills no slot on any page is corrected against the site's
+   vocabulary (`sitesearch.corrections`), unless the patient asked for their
+   words exactly; a word that matches is never corrected.
+4. Pages that fill every slot are the results; when none does, the pages
+   that fill most of them, each saying which words it lacks.
+5. Results are ranked by `rank_key`: in Python, so both databases give one order.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import BooleanField, Case, Q, Value, When
+from wagtail.models import Page
+
+from practice.navigation import public
+from sitesearch import text
+from sitesearch.corrections import correct
+from sitesearch.models import SearchDocument, Synonym
+
+# Where a slot was found on a page, best first.
+TITLE, SUMMARY, SECTIONS, NOWHERE = 3, 2, 1, 0
+# Longer words than this are not corrected (nobody misspells a 30-letter word into a real one).
+MAX_CORRECTED_LENGTH = 30
+MIN_CORRECTED_LENGTH = 4
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One thing the patient asked for: a word, or a phrase editors gave synonyms for."""
+
+    words: tuple[str, ...]  # as typed (folded)
+    alternatives: tuple[tuple[str, ...], ...]  # each a tuple of stems that must all be present
+    synonym: bool = False
+
+    @property
+    def label(self):
+        return " ".join(self.words)
+
+    def q(self, field_name):
+        """Matches documents whose `field_name` holds every stem of some alternative."""
+        found = Q()
+        for stems in self.alternatives:
+            every = Q()
+            for stem in stems:
+                every &= Q(**{f"{field_name}__contains": f" {stem} "})
+            found |= every
+        return found
+
+    def in_terms(self, terms):
+        return any(all(text.has_term(terms, stem) for stem in stems) for stems in self.alternatives)
+
+
+def word_slot(word):
+    return Slot(words=(word,), alternatives=((text.stem(word),),))
+
+
+def synonym_groups():
+    """Each synonym as a list of terms, each term the tuple of its words."""
+    return [
+        [tuple(term.split()) for term in synonym.term_list()]
+        for synonym in Synonym.objects.only("terms")
+    ]
+
+
+def term_stems(words):
+    return tuple(dict.fromkeys(text.stem(word) for word in words if word not in text.STOPWORDS))
+
+
+def make_slots(words, groups):
+    """The slots of a query: synonyms' phrases first (longest), then single words.
+
+    Stopwords are left out (the index has none), unless the query has nothing else.
+    """
+    by_stems = {}
+    for group in groups:
+        alternatives = tuple(stems for stems in (term_stems(term) for term in group) if stems)
+        for term in group:
+            stems = tuple(text.stem(word) for word in term)
+            if stems and len(alternatives) > 1:
+                by_stems.setdefault(stems, alternatives)
+    longest = max((len(stems) for stems in by_stems), default=0)
+    query_stems = [text.stem(word) for word in words]
+    slots, i = [], 0
+    while i < len(words):
+        for size in range(min(longest, len(words) - i), 0, -1):
+            alternatives = by_stems.get(tuple(query_stems[i : i + size]))
+            if alternatives:
+                slots.append(Slot(tuple(words[i : i + size]), alternatives, synonym=True))
+                i += size
+                break
+        else:
+            if words[i] not in text.STOPWORDS:
+                slots.append(word_slot(words[i]))
+            i += 1
+    if not slots and words:
+        slots = [word_slot(word) for word in dict.fromkeys(words)]
+    return slots
+
+
+@dataclass
+class Hit:
+    page_id: int
+    title: str
+    clinical: bool
+    title_terms: str
+    found: list  # per slot: TITLE, SUMMARY, SECTIONS or NOWHERE
+    missing: list = field(default_factory=list)  # labels of the slots it lacks
+
+    @property
+    def matched(self):
+        return sum(1 for where in self.found if where)
+
+
+def rank_key(hit, slots):
+    """The order of results: one function for every database.
+
+    1. more of the query's words found (only differs for partial matches);
+    2. more words found in the title, then in the summary (the rest are in sections);
+    3. procedures and conditions before information pages;
+    4. the title that is most nearly the query ("Botox Injections" before
+       "Botox for Cervical Dystonia" for "botox"), then the shorter title;
+    5. A to Z, then the page's id, so equal pages keep one order.
+    """
+    title_stems = hit.title_terms.split()
+    in_title = {
+        stem
+        for slot, where in zip(slots, hit.found, strict=True)
+        if where == TITLE
+        for stems in slot.alternatives
+        for stem in stems
+        if stem in title_stems
+    }
+    coverage = len(in_title) / len(title_stems) if title_stems else 0
+    return (
+        -hit.matched,
+        -sum(1 for where in hit.found if where == TITLE),
+        -sum(1 for where in hit.found if where == SUMMARY),
+        0 if hit.clinical else 1,
+        -coverage,
+        len(hit.title),
+        hit.title.casefold(),
+        hit.page_id,
+    )
+
+
+def searchable_documents(request=None):
+    """Documents of live pages that no view restriction hides."""
+    pages = public(Page.objects.live().filter(depth__gt=1), request)
+    return SearchDocument.objects.filter(page__in=pages.values("pk"))
+
+
+def fetch_hits(slots, documents):
+    """Every document that fills at least one slot, with where it fills each (one query)."""
+    if not slots:
+        return []
+    anywhere = Q()
+    flags = {}
+    for n, slot in enumerate(slots):
+        sections = slot.q("section_terms")
+        anywhere |= slot.q("title_terms") | slot.q("summary_terms") | sections
+        flags[f"s{n}"] = Case(
+            When(sections, then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+    rows = (
+        documents.filter(anywhere)
+        .annotate(**flags)
+        .values_list("page_id", "page__title", "clinical", "title_terms", "summary_terms", *flags)
+    )
+    hits = []
+    for page_id, title, clinical, title_terms, summary_terms, *in_sections in rows:
+        found = []
+        for slot, section_flag in zip(slots, in_sections, strict=True):
+            if slot.in_terms(title_terms):
+                found.append(TITLE)
+            elif slot.in_terms(summary_terms):
+                found.append(SUMMARY)
+            elif section_flag:
+                found.append(SECTIONS)
+            else:
+                found.append(NOWHERE)
+        hits.append(Hit(page_id, title, clinical, title_terms, found))
+    return hits
+
+
+@dataclass
+class Outcome:
+    """What a search found, and what the results page says about it."""
+
+    query: str
+    slots: list
+    hits: list  # ranked
+    partial: bool = False  # no page has every word: `hits` have most of them
+    not_found: list = field(default_factory=list)  # words on no page at all
+    corrections: dict = field(default_factory=dict)  # misspelt word: the site's word
+
+    @property
+    def corrected_query(self):
+        """The query with its corrections, as the patient would have typed it."""
+        if not self.corrections:
+            return ""
+        return " ".join(self.corrections.get(word, word) for word in text.words(self.query))
+
+    @property
+    def as_typed(self):
+        """The pages shown have every word the patient typed, unchanged."""
+        return bool(self.hits) and not self.partial and not self.corrections
+
+
+def found_anywhere(slots, hits):
+    found = {n for hit in hits for n, where in enumerate(hit.found) if where}
+    return [n in found for n in range(len(slots))]
+
+
+def corrections_for(slots, hits, documents):
+    """A correction for each single word that no page has (and that could be a misspelling)."""
+    fixes = {}
+    for slot, found in zip(slots, found_anywhere(slots, hits), strict=True):
+        word = slot.label
+        if (
+            found
+            or slot.synonym
+            or not word.isalpha()
+            or not MIN_CORRECTED_LENGTH <= len(word) <= MAX_CORRECTED_LENGTH
+        ):
+            continue
+        better = correct(word, documents)
+        if better:
+            fixes[word] = better
+    return fixes
+
+
+def search(query, request=None, exact=False):
+    """Search the site for `query` (already cleaned): the ranked `Outcome`.
+
+    `exact`: the patient asked for their own words ("search instead for"): no
+    spelling correction.
+    """
+    words = text.words(query)
+    groups = synonym_groups()
+    documents = searchable_documents(request)
+    slots = make_slots(words, groups)
+    hits = fetch_hits(slots, documents)
+
+    fixes = {} if exact else corrections_for(slots, hits, documents)
+    while fixes:
+        # The corrected words are read again: "spinal tapp" becomes the synonym "spinal tap".
+        fixed_slots = make_slots([fixes.get(word, word) for word in words], groups)
+        fixed_hits = fetch_hits(fixed_slots, documents)
+        found = found_anywhere(fixed_slots, fixed_hits)
+        # A correction that found nothing after all is no correction.
+        failed = {
+            wrong
+            for wrong, right in fixes.items()
+            for slot, ok in zip(fixed_slots, found, strict=True)
+            if not ok and right in slot.words
+        }
+        if not failed:
+            slots, hits = fixed_slots, fixed_hits
+            break
+        fixes = {wrong: right for wrong, right in fixes.items() if wrong not in failed}
+
+    found = found_anywhere(slots, hits)
+    not_found = [slot.label for slot, ok in zip(slots, found, strict=True) if not ok]
+    complete = [hit for hit in hits if hit.matched == len(slots)]
+    partial = bool(hits) and not complete
+    shown = complete or hits
+    for hit in shown:
+        hit.missing = [
+            slot.label for slot, where in zip(slots, hit.found, strict=True) if not where
+        ]
+    shown.sort(key=lambda hit: rank_key(hit, slots))
+    return Outcome(
+        query=query,
+        slots=slots,
+        hits=shown,
+        partial=partial,
+        not_found=not_found,
+        corrections=fixes,
+    )

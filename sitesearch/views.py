@@ -1,0 +1,242 @@
+"""The search page and the header's suggestions."""
+
+import hashlib
+import logging
+import re
+
+from django.core.cache import cache
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Q
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+from wagtail.contrib.search_promotions.models import SearchPromotion
+from wagtail.models import Page
+
+from practice.models import ClinicalReviewMixin
+from practice.navigation import public
+from sitesearch import engine, terms, text
+from sitesearch.index import index_version
+
+logger = logging.getLogger(__name__)
+
+MAX_QUERY_LENGTH = 200
+RESULTS_PER_PAGE = 10
+# What the results call each kind of page; others use the model's own name.
+PAGE_TYPE_LABELS = {
+    "conditionpage": "Condition",
+    "procedurepage": "Procedure",
+    "locationpage": "Location",
+    "teammemberpage": "Our team",
+    "standardpage": "Information",
+    "homepage": "Home",
+    "conditionindexpage": "Conditions",
+    "procedureindexpage": "Services",
+    "locationindexpage": "Locations",
+    "teamindexpage": "Our team",
+    "appointmentrequestpage": "Appointments",
+}
+# Words SQLite's full-text engine (FTS5) reads as operators when in capitals.
+FTS_OPERATORS = {"AND", "OR", "NOT", "NEAR"}
+
+SUGGESTIONS = 8
+SUGGEST_MAX_LENGTH = 60
+SUGGEST_SECONDS = 300
+
+
+def clean_query(raw):
+    """The words of a search, safe for every search backend.
+
+    Cut to 200 characters; quotes, brackets, `*`, `-`, `:` and the like are
+    dropped (FTS5 reads them as syntax and a lone `"` is an error), and
+    operator words are lower-cased so they are searched for as words.
+    """
+    words = re.findall(r"\w+", (raw or "")[:MAX_QUERY_LENGTH])
+    return " ".join(word.lower() if word in FTS_OPERATORS else word for word in words)
+
+
+def page_type_label(page):
+    model = page.specific_class or type(page)
+    name = model._meta.model_name
+    return PAGE_TYPE_LABELS.get(name, str(model._meta.verbose_name).capitalize())
+
+
+def page_summary(page):
+    return (
+        getattr(page, "meta_description", "")
+        or page.search_description
+        or getattr(page, "summary", "")
+    )
+
+
+def browse_links(request):
+    """The site's main sections, offered when a search finds nothing."""
+    return public(
+        Page.objects.live().in_menu().filter(depth=3).only("title", "url_path", "path", "depth"),
+        request,
+    ).order_by("path")
+
+
+def promotions(query_strings, request):
+    """Editors' promoted results for the query: live, public pages and external links."""
+    pages = public(Page.objects.live(), request).values("pk")
+    return list(
+        SearchPromotion.objects.filter(query__query_string__in=query_strings)
+        .filter(Q(page__isnull=True) | Q(page__in=pages))
+        .order_by("query_id", "sort_order", "pk")
+    )
+
+
+def results_page(hits, number):
+    paginator = Paginator(hits, RESULTS_PER_PAGE)
+    try:
+        return paginator.page(number)
+    except PageNotAnInteger:
+        return paginator.page(1)
+    except EmptyPage:
+        return paginator.page(max(paginator.num_pages, 1))
+
+
+def query_url(query, **params):
+    return "?" + urlencode({"q": query, **params})
+
+
+@require_GET
+def search(request):
+    raw_query = request.GET.get("q", "")
+    query = clean_query(raw_query)
+    exact = request.GET.get("exact") == "1"
+    context = {
+        "search_query": query,
+        "query_was_cut": len(raw_query) > MAX_QUERY_LENGTH,
+        "page_obj": None,
+        "results": [],
+        "recommended": [],
+        "browse_links": browse_links(request),
+        "exact": exact,
+    }
+    if not query:
+        return render(request, "search/search.html", context)
+
+    outcome = engine.search(query, request, exact=exact)
+    keys = dict.fromkeys(
+        key for key in (query.lower(), " ".join(text.words(query)), outcome.corrected_query) if key
+    )
+    picks = promotions(list(keys), request)
+    picked = {pick.page_id for pick in picks if pick.page_id}
+    hits = [hit for hit in outcome.hits if hit.page_id not in picked]
+    page_obj = results_page(hits, request.GET.get("page", 1))
+    first_page = page_obj.number == 1
+    if not first_page:
+        picks = []
+
+    ids = [hit.page_id for hit in page_obj.object_list] + [p.page_id for p in picks if p.page_id]
+    pages = {page.pk: page for page in Page.objects.filter(pk__in=ids).specific()}
+    context["results"] = [
+        {
+            "page": pages[hit.page_id],
+            "type": page_type_label(pages[hit.page_id]),
+            "summary": page_summary(pages[hit.page_id]),
+            "missing": hit.missing if outcome.partial else [],
+        }
+        for hit in page_obj.object_list
+        if hit.page_id in pages
+    ]
+    for pick in picks:
+        page = pages.get(pick.page_id)
+        context["recommended"].append(
+            {
+                "page": page,
+                "url": pick.external_link_url,
+                "title": page.title if page else pick.external_link_text or pick.external_link_url,
+                "type": page_type_label(page) if page else "Elsewhere",
+                "summary": pick.description or (page_summary(page) if page else ""),
+            }
+        )
+    context.update(
+        page_obj=page_obj if hits else None,
+        corrected_query=outcome.corrected_query,
+        search_instead_url=query_url(query, exact=1),
+        partial=outcome.partial,
+        not_found=outcome.not_found,
+        page_query=f"{urlencode({'q': query})}{'&exact=1' if exact else ''}",
+    )
+    # Counted once per search: not again for its next pages, nor for "search instead".
+    if first_page and not exact and "page" not in request.GET:
+        terms.record(
+            raw_query,
+            query,
+            found_anything=bool(hits or picks),
+            as_typed=bool(picks) or outcome.as_typed,
+        )
+    return render(request, "search/search.html", context)
+
+
+def suggestions(prefix, request=None):
+    """Live, public pages whose title has words starting with each typed word; synonyms too."""
+    typed = prefix.split()
+    match = Q()
+    for word in typed:
+        match &= Q(title__istartswith=word) | Q(title__icontains=f" {word}")
+    pages = public(Page.objects.live().filter(depth__gt=1), request)
+    fields = ("id", "title", "url_path", "path", "depth", "content_type")
+
+    aliases = {}
+    for group in engine.synonym_groups():
+        named = [term for term in group if all_prefixes(typed, term)]
+        if named:
+            for term in group:
+                if term not in named:
+                    aliases.setdefault(" ".join(term), " ".join(named[0]))
+    alias_match = Q()
+    for term in list(aliases)[:10]:
+        alias_match |= Q(title__icontains=term)
+
+    found = list(pages.filter(match | alias_match if aliases else match).only(*fields)[:50])
+
+    def key(page):
+        title = page.title.casefold()
+        clinical = issubclass(page.specific_class or Page, ClinicalReviewMixin)
+        direct = all_prefixes(typed, tuple(text.words(title)))
+        return (not direct, not title.startswith(typed[0]), not clinical, len(title), title)
+
+    found.sort(key=key)
+    items = []
+    for page in found[:SUGGESTIONS]:
+        item = {"title": page.title, "url": page.get_url(request), "type": page_type_label(page)}
+        if not all_prefixes(typed, tuple(text.words(page.title))):
+            folded = " ".join(text.words(page.title))
+            item["alias"] = next((aliases[t] for t in aliases if t in folded), "")
+        items.append(item)
+    return items
+
+
+def all_prefixes(typed, term_words):
+    """Each typed word starts some word of the term."""
+    return all(any(word.startswith(t) for word in term_words) for t in typed)
+
+
+@require_GET
+def suggest(request):
+    """Titles (and synonyms) for the header's search box, as JSON; cached in the cache and by browsers."""
+    prefix = " ".join(text.words(request.GET.get("q", "")[:SUGGEST_MAX_LENGTH]))
+    items = []
+    if len(prefix) >= 2:
+        digest = hashlib.sha256(prefix.encode()).hexdigest()[:32]
+        key = f"sitesearch:suggest:{index_version()}:{digest}"
+        try:
+            items = cache.get(key)
+        except Exception:  # noqa: BLE001 - a cache that is down: answer uncached
+            items = None
+        if items is None:
+            items = suggestions(prefix)
+            try:
+                cache.set(key, items, SUGGEST_SECONDS)
+            except Exception:  # noqa: BLE001 - answered all the same, only not kept
+                logger.warning("Cache unavailable: suggestions not kept")
+    response = JsonResponse({"query": prefix, "suggestions": items})
+    patch_cache_control(response, public=True, max_age=SUGGEST_SECONDS)
+    response["X-Robots-Tag"] = "noindex"
+    return response
