@@ -196,6 +196,7 @@ class DemoLoader:
         self.footer_links(home, conditions, procedures)
         self.home_features(home, conditions, procedures)
         self.demo_users(physician)
+        self.search_synonyms_and_promotions(home)
         return self
 
     def demo_users(self, physician):
@@ -558,3 +559,34 @@ class DemoLoader:
         links += [(FooterLink.Column.SERVICES, procedures[slug]) for slug in FOOTER_SERVICES]
         for order, (column, page) in enumerate(links):
             FooterLink.objects.create(setting=settings, column=column, page=page, sort_order=order)
+
+    def search_synonyms_and_promotions(self, home):
+        """Lay words editors would add (Settings › Search synonyms), and promoted results
+        (Settings › Promoted search results) for questions no clinical page answers."""
+        from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+
+        from sitesearch.models import Synonym
+
+        for terms, note in DEMO_SYNONYMS:
+            if not Synonym.objects.filter(terms=terms).exists():
+                Synonym.objects.create(terms=terms, note=note)
+        visit = Page.objects.descendant_of(home).filter(slug="plan-your-visit").first()
+        if visit is None:
+            return
+        for query in DEMO_PROMOTED_FOR_VISIT:
+            SearchPromotion.objects.get_or_create(
+                query=Query.get(query),
+                page=visit,
+                defaults={"sort_order": 0, "description": ""},
+            )
+
+
+# Search synonyms and promotions of the demo (search_synonyms_and_promotions).
+DEMO_SYNONYMS = [
+    ("spinal tap\nlumbar puncture", "What most patients call it."),
+    ("pinched nerve\nradiculopathy", "The clinical word is on referral letters."),
+    ("botox\nbotulinum toxin", ""),
+    ("occipital neuralgia\noccipital neuralia", "The old website's spelling."),
+    ("radiofrequency ablation\nrfa\nnerve burning", ""),
+]
+DEMO_PROMOTED_FOR_VISIT = ["cost", "price", "insurance", "parking", "directions"]
