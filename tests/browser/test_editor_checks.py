@@ -5,8 +5,9 @@ alt text, and nothing on the demo's own pages."""
 import re
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from playwright.sync_api import Page, expect
+from wagtail.models import GroupPagePermission, Site
 
 from locations.models import LocationPage
 from practice.models import StandardPage
@@ -23,8 +24,26 @@ CHECKS_TIMEOUT_MS = 20_000
 
 @pytest.fixture
 def editor(demo, django_user_model):
+    """A member of staff who may use the admin and edit the site's pages.
+
+    The rights are granted here rather than through the "Editors" group: a
+    database emptied by an earlier transactional test may hold that group
+    without the permissions its migration gave it.
+    """
+    group = Group.objects.create(name="Checks editors")
+    group.permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    )
+    for codename in ("add_page", "change_page"):
+        GroupPagePermission.objects.create(
+            group=group,
+            page=Site.objects.get(is_default_site=True).root_page,
+            permission=Permission.objects.get(
+                content_type__app_label="wagtailcore", codename=codename
+            ),
+        )
     user = django_user_model.objects.create_user("checks-editor", "ce@example.test", PASSWORD)
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(group)
     return user
 
 
