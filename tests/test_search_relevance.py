@@ -115,6 +115,26 @@ class TestOneRankedOrder:
         assert titles("tizanidine") == ["Tizanidine Trial"]
 
 
+class TestTheIndexFollowsThePages:
+    def test_publish_unpublish_delete_and_rebuild(self, procedure_index):
+        from django.core.management import call_command
+
+        from sitesearch.models import SearchDocument
+
+        page = factories.ProcedurePageFactory(parent=procedure_index, title="Tizanidine Trial")
+        page.title = "Baclofen Trial"
+        page.save_revision().publish()
+        assert titles("baclofen") == ["Baclofen Trial"] and titles("tizanidine") == []
+        page.unpublish()
+        assert titles("baclofen") == []
+        page.save_revision().publish()
+        SearchDocument.objects.all().delete()
+        call_command("update_index", backend_name="sitesearch", verbosity=0)
+        assert titles("baclofen") == ["Baclofen Trial"]
+        page.delete()
+        assert not SearchDocument.objects.filter(pk=page.pk).exists()
+
+
 class TestDemo:
     def test_botox_lists_the_seven_botox_procedures_first(self, client, demo_site):
         found = result_titles(client.get("/search/", {"q": "botox"}))

@@ -171,6 +171,10 @@ class TestSearchTermsReport:
         assert [texts(tr.select("td"))[0] for tr in nothing_only.select("tbody tr")] == [
             "xylophone"
         ]
+        csv = b"".join(self.report(client, export="csv").streaming_content).decode()
+        lines = csv.splitlines()
+        assert lines[0] == "Search term,Searches,Found nothing,Nothing as typed,Last searched"
+        assert lines[1] == f"knee injection,2,0,0,{today.isoformat()}"
 
     @pytest.mark.parametrize(
         "query",
