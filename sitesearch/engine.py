@@ -228,6 +228,7 @@ def corrections_for(slots, hits, documents):
         if (
             found
             or slot.synonym
+            or word in text.STOPWORDS
             or not word.isalpha()
             or not MIN_CORRECTED_LENGTH <= len(word) <= MAX_CORRECTED_LENGTH
         ):
