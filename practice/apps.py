@@ -12,9 +12,7 @@ class PracticeConfig(AppConfig):
         from practice.task_results import TaskResultViewSet
 
         cache_purge.connect()
-        hooks.register(
-            "register_admin_viewset", lambda: TaskResultViewSet("background_tasks")
-        )
+        hooks.register("register_admin_viewset", lambda: TaskResultViewSet("background_tasks"))
         # Wagtail pages may be shared from the cache; other views are not.
         hooks.register(
             "before_serve_page",

@@ -316,7 +316,7 @@ TASKS = {
 # Appointment requests
 # Posts per client in any rolling hour, every post counted: valid, invalid, spam
 # and refused (0 turns the limit off, e.g. for the benchmark).
-APPOINTMENT_RATE_LIMIT = int(os.environ.get("APPOINTMENT_RATE_LIMIT", "5"))
+APPOINTMENT_RATE_LIMIT = int(os.environ.get("APPOINTMENT_RATE_LIMIT", "10"))
 # Quicker than this from showing the form to posting it is a bot (0 = off).
 APPOINTMENT_MIN_FILL_SECONDS = float(os.environ.get("APPOINTMENT_MIN_FILL_SECONDS", "3"))
 # Only behind a proxy that sets X-Forwarded-For itself; otherwise clients could forge it.

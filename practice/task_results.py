@@ -22,7 +22,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 
 def task_label(result):
-    """"appointments.tasks.notify_front_desk" -> "Notify front desk"."""
+    """ "appointments.tasks.notify_front_desk" -> "Notify front desk"."""
     name = result.task_path.rsplit(".", 1)[-1]
     return name.replace("_", " ").capitalize()
 

@@ -220,6 +220,15 @@ class ProcedurePage(ClinicalReviewMixin, SEOMixin, Page):
             .only("title", "url_path", "path", "depth"),
             request,
         )
+        if getattr(request, "is_preview", False):
+            # A preview holds the editor's unsaved choices in memory, not in a queryset.
+            context["conditions_treated"] = sorted(
+                (page for page in self.conditions.all() if page.live), key=lambda p: p.title
+            )
+            context["offered_at"] = sorted(
+                (page for page in self.locations.all() if page.live), key=lambda p: p.path
+            )
+            return context
         context["conditions_treated"] = public(
             self.conditions.live().order_by("title").only("title", "url_path", "path", "depth"),
             request,

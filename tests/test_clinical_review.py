@@ -391,3 +391,12 @@ class TestAddingClinicalPages:
         for user in (editor, superuser):
             client.force_login(user)
             assert client.get(url).status_code == 200
+
+
+def test_an_editor_previews_a_procedure_with_its_conditions(client, editor, procedure):
+    client.force_login(editor)
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=(procedure.id,))
+    data = edit_form(procedure, title="Previewed Nerve Block")
+    assert client.post(url, data).json()["is_valid"]
+    page = BeautifulSoup(client.get(url).content, "html.parser")
+    assert page.select_one("main h1").get_text(strip=True) == "Previewed Nerve Block"

@@ -202,8 +202,11 @@ class TestLocationPage:
 
 def test_team_member_profile_with_responsive_portrait(client, home):
     about = factories.StandardPageFactory(parent=home, title="About", slug="about")
-    photo = factories.wagtail_factories.ImageFactory(
-        title="Portrait", file__width=640, file__height=800
+    photo = factories.ImageFactory(
+        title="Portrait",
+        description="Portrait of Elie Sader",
+        file__width=640,
+        file__height=800,
     )
     member = factories.TeamMemberPageFactory(
         parent=about,
@@ -275,7 +278,7 @@ def test_home_page_features_conditions_services_and_locations(
         (
             "team_index",
             lambda parent, n: factories.TeamMemberPageFactory(
-                parent=parent, photo=factories.wagtail_factories.ImageFactory()
+                parent=parent, photo=factories.ImageFactory()
             ),
         ),
     ],

@@ -12,7 +12,7 @@ def test_search_condition_treatment_location_then_axe_on_team_and_search(
     page: Page, live_server, demo
 ):
     page.goto(live_server.url + "/")
-    search = page.get_by_role("searchbox", name="Search the site")
+    search = page.get_by_role("combobox", name="Search the site")
     search.fill("headache")
     search.press("Enter")
     expect(page).to_have_url(live_server.url + "/search/?q=headache")
