@@ -34,8 +34,12 @@ run: $(STAMP)
 serve: $(STAMP)
 	HOST=$(HOST) PORT=$(PORT) bash deploy/serve.sh
 
+# Browser tests in a run of their own, after the rest: they commit for real
+# (live server), and pytest-playwright's parametrising puts them among the
+# other tests, whose data from migrations they would otherwise disturb.
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
