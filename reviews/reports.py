@@ -21,24 +21,23 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Case, Count, F, Q, Value, When
 from django.db.models.functions import Coalesce
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.models import Page, Site
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from practice.editor_reports import PAGE_EDIT_ACTIONS, EditorsOnlyMixin
 from practice.spreadsheets import csv_safe
 from reviews.governance import clinical_page_models
 from reviews.models import ClinicalReviewSettings
 
 DATE_FORMAT = "M j, Y"
-# Who may see the report and the dashboard panel: anyone who edits pages.
-PAGE_EDIT_ACTIONS = ["change", "publish"]
+# Who may see the report and the dashboard panel: anyone who edits pages
+# (practice.editor_reports.edits_pages).
 
 
 class State(models.TextChoices):
@@ -132,15 +131,6 @@ def editable_pages(user):
     return PagePermissionPolicy().instances_user_has_any_permission_for(user, PAGE_EDIT_ACTIONS)
 
 
-def may_see_report(user):
-    """Superusers, Editors, Medical reviewers: admin access and some page edit permission."""
-    return (
-        user.is_active
-        and user.has_perm("wagtailadmin.access_admin")
-        and PagePermissionPolicy().user_has_any_permission(user, PAGE_EDIT_ACTIONS)
-    )
-
-
 def due_counts(user, request=None):
     """How many of the pages `user` may edit are never reviewed, overdue and due soon."""
     settings = review_settings(request)
@@ -195,10 +185,11 @@ def _date(value):
     return date_format(value, DATE_FORMAT) if value else ""
 
 
-class ClinicalReviewDueView(ReportView):
+class ClinicalReviewDueView(EditorsOnlyMixin, ReportView):
     """Clinical pages overdue or due within the practice's window, never reviewed first."""
 
     page_title = "Clinical review due"
+    report_name = "the clinical review report"
     header_icon = "doc-full"
     model = Page
     filterset_class = ClinicalReviewDueFilterSet
@@ -242,12 +233,6 @@ class ClinicalReviewDueView(ReportView):
         "reviewer_name": {ReportView.FORMAT_CSV: csv_safe},
     }
 
-    def dispatch(self, request, *args, **kwargs):
-        # A 403, not Wagtail's redirect to the dashboard: the menu item's absence is no check.
-        if not may_see_report(request.user):
-            return TemplateResponse(request, "reviews/admin/forbidden.html", status=403)
-        return super().dispatch(request, *args, **kwargs)
-
     def get_filename(self):
         return f"clinical-review-due-{timezone.localdate().isoformat()}"
 
@@ -275,8 +260,3 @@ class ClinicalReviewDueView(ReportView):
         context = super().get_context_data(*args, **kwargs)
         context["due_soon_days"] = self.settings.due_soon_days
         return context
-
-
-class ClinicalReviewDueMenuItem(MenuItem):
-    def is_shown(self, request):
-        return may_see_report(request.user)

@@ -89,9 +89,9 @@ def register_review_report_urls():
 def register_review_report_menu_item():
     from django.urls import reverse
 
-    from reviews.reports import ClinicalReviewDueMenuItem
+    from practice.editor_reports import EditorsReportMenuItem
 
-    return ClinicalReviewDueMenuItem(
+    return EditorsReportMenuItem(
         "Clinical review due",
         reverse("reviews_clinical_review_due"),
         name="clinical-review-due",
@@ -102,10 +102,10 @@ def register_review_report_menu_item():
 
 @hooks.register("construct_homepage_panels")
 def add_clinical_review_panel(request, panels):
-    from reviews.reports import may_see_report
+    from practice.editor_reports import edits_pages
     from reviews.views import ClinicalReviewPanel
 
-    if may_see_report(request.user):
+    if edits_pages(request.user):
         panels.append(ClinicalReviewPanel(request))
 
 

@@ -11,34 +11,18 @@ import datetime
 import django_filters
 from django.db.models import IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, NumberColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.contrib.search_promotions.models import Query, QueryDailyHits
-from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from practice.editor_reports import EditorsOnlyMixin
 from practice.spreadsheets import csv_safe
 from sitesearch.models import QueryDailyOutcome
 
 PERIODS = {"7": 7, "30": 30, "90": 90}
 DEFAULT_PERIOD = "30"
-
-
-def may_see_report(user):
-    """Superusers and anyone who edits pages (Editors, Medical reviewers)."""
-    return (
-        user.is_active
-        and user.has_perm("wagtailadmin.access_admin")
-        and PagePermissionPolicy().user_has_any_permission(user, ["change", "publish"])
-    )
-
-
-class SearchTermsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return may_see_report(request.user)
 
 
 def _sum(model, field, since):
@@ -90,8 +74,9 @@ class SearchTermsFilterSet(WagtailFilterSet):
         return queryset.filter(not_as_typed__gt=0)
 
 
-class SearchTermsView(ReportView):
+class SearchTermsView(EditorsOnlyMixin, ReportView):
     page_title = "Search terms"
+    report_name = "the search terms report"
     header_icon = "search"
     model = Query
     filterset_class = SearchTermsFilterSet
@@ -117,13 +102,6 @@ class SearchTermsView(ReportView):
     }
     # What the public typed is never run as a formula when the export is opened.
     custom_field_preprocess = {"query_string": {ReportView.FORMAT_CSV: csv_safe}}
-
-    def dispatch(self, request, *args, **kwargs):
-        if not may_see_report(request.user):
-            return TemplateResponse(
-                request, "search/admin/forbidden.html", {"page_title": self.page_title}, status=403
-            )
-        return super().dispatch(request, *args, **kwargs)
 
     def get_filename(self):
         return f"search-terms-{timezone.localdate().isoformat()}"

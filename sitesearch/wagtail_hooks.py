@@ -4,8 +4,9 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from practice.editor_reports import EditorsReportMenuItem
 from sitesearch.models import Synonym
-from sitesearch.reports import SearchTermsMenuItem, SearchTermsView
+from sitesearch.reports import SearchTermsView
 
 
 class SynonymViewSet(ModelViewSet):
@@ -39,7 +40,7 @@ def register_search_terms_report_urls():
 
 @hooks.register("register_reports_menu_item")
 def register_search_terms_menu_item():
-    return SearchTermsMenuItem(
+    return EditorsReportMenuItem(
         "Search terms",
         reverse("sitesearch_search_terms"),
         name="site-search-terms",
