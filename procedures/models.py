@@ -1,6 +1,8 @@
 """Procedures ("Services" in the menu): the index and each procedure's page."""
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Count, Q
 from django.utils.functional import cached_property
 from django.utils.html import escape, strip_tags
 from modelcluster.fields import ParentalManyToManyField
@@ -211,24 +213,47 @@ class ProcedurePage(ClinicalReviewMixin, SEOMixin, Page):
         """Besides its index and the home page: the pages that list this procedure."""
         return [*self.conditions.all(), *self.locations.all()]
 
+    # Beyond the menu's limit, "More procedures" shows this many related ones.
+    related_procedures_shown = 8
+
+    def more_procedures(self, request, condition_ids):
+        """The other procedures to list under "More procedures", and whether it is a selection.
+
+        While the section has at most as many procedures as a menu lists, all of
+        them, A to Z. Beyond that, a page would carry hundreds of links: up to
+        `related_procedures_shown`, those sharing most conditions with this one
+        first, then A to Z; the page then links to the whole list.
+        """
+        others = public(
+            ProcedurePage.objects.sibling_of(self, inclusive=False).live(), request
+        ).only("title", "url_path", "path", "depth")
+        limit = getattr(settings, "MENU_CHILDREN_LIMIT", 25)
+        if not limit:
+            return list(others.order_by("title")), False
+        everyone = list(others.order_by("title")[: limit + 1])
+        if len(everyone) <= limit:
+            return everyone, False
+        related = others.annotate(
+            shared=Count("conditions", filter=Q(conditions__in=condition_ids), distinct=True)
+        ).order_by("-shared", "title")
+        return list(related[: self.related_procedures_shown]), True
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["more_procedures"] = public(
-            ProcedurePage.objects.sibling_of(self, inclusive=False)
-            .live()
-            .order_by("title")
-            .only("title", "url_path", "path", "depth"),
-            request,
-        )
         if getattr(request, "is_preview", False):
             # A preview holds the editor's unsaved choices in memory, not in a queryset.
-            context["conditions_treated"] = sorted(
-                (page for page in self.conditions.all() if page.live), key=lambda p: p.title
+            conditions = [page for page in self.conditions.all() if page.live]
+            context["more_procedures"], context["more_is_selection"] = self.more_procedures(
+                request, [page.pk for page in conditions]
             )
+            context["conditions_treated"] = sorted(conditions, key=lambda p: p.title)
             context["offered_at"] = sorted(
                 (page for page in self.locations.all() if page.live), key=lambda p: p.path
             )
             return context
+        context["more_procedures"], context["more_is_selection"] = self.more_procedures(
+            request, self.conditions.values("pk")
+        )
         context["conditions_treated"] = public(
             self.conditions.live().order_by("title").only("title", "url_path", "path", "depth"),
             request,

@@ -64,3 +64,50 @@ def test_the_sitemap_is_an_index_of_sections_listing_every_live_page(
         urls |= {loc.text for loc in ET.fromstring(xml).iter(f"{SITEMAP}loc")}  # noqa: S314
     live = Page.objects.live().exclude(depth=1)
     assert {page.full_url for page in live} <= urls
+
+
+def more_procedures(client, page):
+    soup = BeautifulSoup(client.get(page.url).content, "html.parser")
+    nav = soup.select_one("nav[aria-labelledby=more-procedures]")
+    return [a.get_text(strip=True) for a in nav.select("li a")], nav
+
+
+def test_more_procedures_lists_every_other_one_up_to_the_menu_limit(
+    client, procedure_index, settings
+):
+    settings.MENU_CHILDREN_LIMIT = 5
+    pages = [
+        factories.ProcedurePageFactory(parent=procedure_index, title=f"Procedure {n}")
+        for n in "FEDCBA"
+    ]
+    titles, nav = more_procedures(client, pages[0])
+    assert titles == ["Procedure A", "Procedure B", "Procedure C", "Procedure D", "Procedure E"]
+    assert "All services" not in nav.get_text()
+
+
+def test_beyond_the_limit_more_procedures_shows_related_ones_first_and_links_to_all(
+    client, procedure_index, home, settings
+):
+    settings.MENU_CHILDREN_LIMIT = 5
+    conditions = factories.ConditionIndexPageFactory(parent=home, slug="conditions")
+    migraine = factories.ConditionPageFactory(parent=conditions, title="Migraine")
+    sciatica = factories.ConditionPageFactory(parent=conditions, title="Sciatica")
+    page = factories.ProcedurePageFactory(parent=procedure_index, title="Nerve Blocks")
+    page.conditions.set([migraine, sciatica])
+    page.save_revision().publish()
+    for n in range(10):
+        factories.ProcedurePageFactory(parent=procedure_index, title=f"Unrelated {n}")
+    both = factories.ProcedurePageFactory(parent=procedure_index, title="Zygapophyseal Block")
+    one = factories.ProcedurePageFactory(parent=procedure_index, title="Occipital Block")
+    for related, treats in ((both, [migraine, sciatica]), (one, [sciatica])):
+        related.conditions.set(treats)
+        related.save_revision().publish()
+
+    titles, nav = more_procedures(client, page)
+    assert titles == [
+        "Zygapophyseal Block",  # shares two conditions
+        "Occipital Block",  # shares one
+        *(f"Unrelated {n}" for n in range(6)),  # then A to Z, eight in all
+    ]
+    link = nav.find("a", string="All services")
+    assert link["href"] == procedure_index.url
