@@ -5,8 +5,9 @@ The rules, by what changed:
   index, the home page's features and locations, and what its type names in
   `pages_showing_summary()`, e.g. a procedure's conditions and locations);
 - anything the menus or every page show (a title, a slug, "show in menus",
-  a page published for the first time, unpublished, moved, reordered or
-  deleted) or any site setting: every page.
+  a page published for the first time, unpublished, moved, reordered,
+  deleted or made private) or any site setting: every page, and the menu and
+  footer kept for every page (`page_cache.per_site_version`).
 """
 
 import logging
@@ -14,7 +15,7 @@ import logging
 from django.conf import settings
 from django.db.models.signals import post_delete, post_save, pre_save
 from wagtail.contrib.settings.models import BaseSiteSetting
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from practice import page_cache
@@ -107,7 +108,8 @@ def on_tree_change(sender, instance=None, **kwargs):
 
 
 def on_setting_saved(sender, instance, raw=False, **kwargs):
-    if not raw and isinstance(instance, BaseSiteSetting | Site):
+    # A page made private (or public again) leaves or joins the menus.
+    if not raw and isinstance(instance, BaseSiteSetting | Site | PageViewRestriction):
         purge_site()
 
 
@@ -121,5 +123,5 @@ def connect():
 
 
 def on_page_deleted(sender, instance, **kwargs):
-    if isinstance(instance, Page) and instance.live:
+    if isinstance(instance, Page) and instance.live or isinstance(instance, PageViewRestriction):
         page_cache.purge_everything()

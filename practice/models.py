@@ -25,8 +25,10 @@ from wagtail.admin.panels import (
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.images import get_image_model_string
-from wagtail.models import Orderable, Page, PagePermissionTester
+from wagtail.models import Orderable, Page, PagePermissionTester, Site
 from wagtail.search import index
+
+from practice import page_cache
 
 # The site's image model is declared in practice.images; imported here so Django finds it.
 from practice.images import PatientPageForm, SiteImage, SiteRendition  # noqa: F401
@@ -484,21 +486,43 @@ class PracticeSettings(ClusterableModel, BaseSiteSetting):
     class Meta:
         verbose_name = "Practice details"
 
+    @classmethod
+    def for_request(cls, request):
+        """The practice's details for the site of `request`, read once per change of the site.
+
+        Every page shows them (header, footer, JSON-LD): kept in the shared cache
+        with the menus until a setting or a page the footer names changes. The
+        admin's settings form reads the database itself (`for_site`).
+        """
+        attr_name = cls.get_cache_attr_name()
+        if hasattr(request, attr_name):
+            return getattr(request, attr_name)
+        site = Site.find_for_request(request)
+        if site is None:
+            return super().for_request(request)
+        details = page_cache.per_site_version(
+            "practice-settings", site.pk, lambda: cls.for_site(site)
+        )
+        details._request = request
+        setattr(request, attr_name, details)
+        return details
+
     @property
     def phone_href(self):
         return tel_uri(self.phone)
 
-    @cached_property
-    def _footer_links(self):
-        return list(self.footer_links.select_related("page").filter(page__live=True))
+    def footer_links_for(self, request):
+        """The footer's chosen live pages as (column, title, url), kept until the site changes.
 
-    @property
-    def footer_condition_links(self):
-        return [link.page for link in self._footer_links if link.column == "conditions"]
+        Every page shows the footer: it is built once per change of the site
+        (a setting saved, a title or a page's publishing), not on every render.
+        """
 
-    @property
-    def footer_service_links(self):
-        return [link.page for link in self._footer_links if link.column == "services"]
+        def build():
+            links = self.footer_links.select_related("page").filter(page__live=True)
+            return [(link.column, link.page.title, link.page.get_url(request)) for link in links]
+
+        return page_cache.per_site_version("footer-links", self.site_id, build)
 
     @cached_property
     def social_links(self):

@@ -2,16 +2,19 @@
 
 The main menu is two levels of live, public pages marked "Show in menus",
 fetched in one query for the pages and one for view restrictions, however
-many pages the site has. Links to a section of the site (the request form,
+many pages the site has, and kept in the shared cache until they change. Links to a section of the site (the request form,
 the conditions) are found in the same pages, never typed as paths. A page class may set `menu_label` when the practice
 names its section differently in the menu (Procedures are "Services").
 """
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Q
 from wagtail.models import Page, PageViewRestriction
+
+from practice import page_cache
 
 
 @dataclass
@@ -44,45 +47,99 @@ def _label(page):
     return getattr(page.specific_class, "menu_label", None) or page.title
 
 
-def section_pages(site, request=None):
-    """The live, public pages of the site's first two levels, in tree order, in one query.
+class PageLink(NamedTuple):
+    """A page as a listing of links shows it."""
 
-    Read once per request: the main menu and the links to a section's page
-    (`section_url`) both come from it.
+    pk: int
+    title: str
+    url: str
+
+
+def page_links(pages, request=None):
+    return [PageLink(page.pk, page.title, page.get_url(request)) for page in pages]
+
+
+def children_links(model, parent_path, depth, site_id, request=None, limit=None):
+    """The live, public pages of `model` below the page at `parent_path`, A to Z, as links.
+
+    At most `limit` (all when None). Titles and publishing are what the menus
+    show too: kept in the shared cache until the site changes.
     """
-    cached = getattr(request, "_section_pages", None)
-    if cached is not None and cached[0] == site.pk:
-        return cached[1]
-    root = site.root_page
-    pages = list(
-        public(
-            Page.objects.live()
-            .filter(path__startswith=root.path, depth__in=(root.depth + 1, root.depth + 2))
-            .only(
-                "id",
-                "title",
-                "slug",
-                "url_path",
-                "path",
-                "depth",
-                "content_type_id",
-                "show_in_menus",
-            )
-            .order_by("path"),
+
+    def build():
+        pages = public(
+            model.objects.live()
+            .filter(path__startswith=parent_path, depth=depth)
+            .order_by("title")
+            .only("title", "url_path", "path", "depth"),
             request,
         )
+        return page_links(pages[:limit] if limit else pages, request)
+
+    name = f"children:{model._meta.label}:{parent_path}:{limit}"
+    return page_cache.per_site_version(name, site_id, build)
+
+
+@dataclass(frozen=True)
+class OutlineEntry:
+    """A page of the site's first two levels, as menus and section links need it."""
+
+    path: str
+    depth: int
+    url: str
+    slug: str
+    label: str
+    model_label: str
+    show_in_menus: bool
+
+
+def _read_outline(site, request):
+    root = site.root_page
+    pages = public(
+        Page.objects.live()
+        .filter(path__startswith=root.path, depth__in=(root.depth + 1, root.depth + 2))
+        .only(
+            "id", "title", "slug", "url_path", "path", "depth", "content_type_id", "show_in_menus"
+        )
+        .order_by("path"),
+        request,
     )
+    return [
+        OutlineEntry(
+            path=page.path,
+            depth=page.depth,
+            url=page.get_url(request),
+            slug=page.slug,
+            label=_label(page),
+            model_label=page.specific_class._meta.label,
+            show_in_menus=page.show_in_menus,
+        )
+        for page in pages
+    ]
+
+
+def site_outline(site, request=None):
+    """The live, public pages of the site's first two levels, in tree order.
+
+    Read once per request, and kept in the shared cache until something menus
+    show changes (`page_cache.per_site_version`): the main menu and the links
+    to a section's page (`section_url`) both come from it.
+    """
+    cached = getattr(request, "_site_outline", None)
+    if cached is not None and cached[0] == site.pk:
+        return cached[1]
+    outline = page_cache.per_site_version("outline", site.pk, lambda: _read_outline(site, request))
     if request is not None:
-        request._section_pages = (site.pk, pages)
-    return pages
+        request._site_outline = (site.pk, outline)
+    return outline
 
 
 def section_url(site, model_label, request=None):
     """The URL of the first top-level page of type `model_label` ("app.Model"), or ""."""
     depth = site.root_page.depth + 1
-    for page in section_pages(site, request):
-        if page.depth == depth and page.specific_class._meta.label == model_label:
-            return page.get_url(request)
+    for entry in site_outline(site, request):
+        if entry.depth == depth and entry.model_label == model_label:
+            return entry.url
     return ""
 
 
@@ -91,20 +148,20 @@ def build_main_menu(site, request=None, current_page=None):
     current_path = current_page.path if current_page else ""
     items = {}
     menu = []
-    for page in section_pages(site, request):
-        if not page.show_in_menus:
+    for entry in site_outline(site, request):
+        if not entry.show_in_menus:
             continue
         item = MenuItem(
-            title=_label(page),
-            url=page.get_url(request),
-            slug=page.slug,
-            active=bool(current_path) and current_path.startswith(page.path),
+            title=entry.label,
+            url=entry.url,
+            slug=entry.slug,
+            active=bool(current_path) and current_path.startswith(entry.path),
         )
-        if page.depth == root.depth + 1:
-            items[page.path] = item
+        if entry.depth == root.depth + 1:
+            items[entry.path] = item
             menu.append(item)
         else:
-            parent = items.get(page.path[: -Page.steplen])
+            parent = items.get(entry.path[: -Page.steplen])
             if parent is not None:  # children of a parent hidden from menus stay hidden
                 parent.children.append(item)
     limit = getattr(settings, "MENU_CHILDREN_LIMIT", 25)

@@ -17,6 +17,7 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 logger = logging.getLogger(__name__)
@@ -62,15 +63,55 @@ def _bump(key):
         logger.warning("Page cache unavailable: purge of %s skipped", key)
 
 
+def _bump_now_and_after_commit(key):
+    # Publishing runs in a transaction: a request served between the first bump
+    # and the commit may store the old page under the new version. The second
+    # bump, once the change is visible to every process, forgets that copy.
+    _bump(key)
+    transaction.on_commit(lambda: _bump(key))
+
+
 def purge_paths(paths):
     """Forget the cached copies of the pages at these paths, whatever their query string."""
     for path in paths:
-        _bump(_path_version_key(path))
+        _bump_now_and_after_commit(_path_version_key(path))
 
 
 def purge_everything():
-    """Forget every cached page: menus or site settings changed."""
-    _bump(SITE_VERSION_KEY)
+    """Forget every cached page, menu and footer: menus or site settings changed."""
+    _bump_now_and_after_commit(SITE_VERSION_KEY)
+
+
+def site_parts_cache_seconds():
+    return getattr(settings, "SITE_PARTS_CACHE_SECONDS", 600)
+
+
+def per_site_version(name, site_id, build):
+    """`build()`, kept in the shared cache until what menus or site settings show changes.
+
+    For what every page shows the same way (the menu's pages, the footer's
+    links): built once per site and change, not on every render, even for
+    pages that are not cached whole. One cache round trip reads the stored
+    value and the site's version together; a cache that is down builds it.
+    """
+    seconds = site_parts_cache_seconds()
+    if not seconds:
+        return build()
+    key = f"pagecache:site-part:{name}:{site_id}"
+    try:
+        found = cache.get_many([SITE_VERSION_KEY, key])
+    except Exception:  # noqa: BLE001 - a cache that is down: build it every time
+        return build()
+    version = found.get(SITE_VERSION_KEY, 0)
+    stored = found.get(key)
+    if stored is not None and stored[0] == version:
+        return stored[1]
+    value = build()
+    try:
+        cache.set(key, (version, value), timeout=seconds)
+    except Exception:  # noqa: BLE001
+        logger.warning("Page cache unavailable: site part %s not stored", name)
+    return value
 
 
 class PageCacheMiddleware:

@@ -156,6 +156,9 @@ INDEX_PAGE_SIZE = 50
 # Anonymous page views are kept this long in the cache above (0 = off), and
 # purged by the page tree when pages change (practice/cache_purge.py).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# What every page shows alike (the menu's pages, the footer's links) is built
+# once per change of the site and kept this long (0 = built on every render).
+SITE_PARTS_CACHE_SECONDS = int(os.environ.get("SITE_PARTS_CACHE_SECONDS", "600"))
 
 # An HTTP cache in front (Varnish, or a CDN): purged by the same rules.
 # FRONTEND_CACHE_URL=http://127.0.0.1:6081 sends PURGE requests to a Varnish.

@@ -8,6 +8,7 @@ page's one script tag. No FAQ or HowTo markup: search engines dropped it.
 """
 
 import json
+from functools import lru_cache
 
 from bs4 import BeautifulSoup
 from django.utils.safestring import mark_safe
@@ -24,6 +25,9 @@ def _plain(element):
     return " ".join(element.get_text().split())
 
 
+# Parsing rich text is most of a page's JSON-LD cost, and a page's text only
+# changes when it is published: the results are kept per text, in each process.
+@lru_cache(maxsize=2048)
 def text(html):
     """Rich text as plain text on one line, as a reader would read it."""
     return _plain(BeautifulSoup(html or "", "html.parser"))
@@ -31,9 +35,14 @@ def text(html):
 
 def items(html):
     """The list items of rich text (or its paragraphs when it has no list), as plain text."""
-    soup = BeautifulSoup(html or "", "html.parser")
+    return list(_items(html or ""))
+
+
+@lru_cache(maxsize=2048)
+def _items(html):
+    soup = BeautifulSoup(html, "html.parser")
     parts = soup.find_all("li") or soup.find_all("p")
-    return [t for t in (_plain(part) for part in parts) if t]
+    return tuple(t for t in (_plain(part) for part in parts) if t)
 
 
 def absolute(url, root_url):

@@ -9,7 +9,7 @@ from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.images import get_image_model_string
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.search import index
 
 from practice import structured_data as schema
@@ -21,7 +21,7 @@ from practice.models import (
     IndexPage,
     SEOMixin,
 )
-from practice.navigation import public
+from practice.navigation import children_links, page_links, public
 from procedures.sections import SECTION_FIELDS, SECTIONS
 
 DEFAULT_RISKS_INTRO = "Most side effects are mild and go away on their own. They may include:"
@@ -224,19 +224,30 @@ class ProcedurePage(ClinicalReviewMixin, SEOMixin, Page):
         `related_procedures_shown`, those sharing most conditions with this one
         first, then A to Z; the page then links to the whole list.
         """
-        others = public(
-            ProcedurePage.objects.sibling_of(self, inclusive=False).live(), request
-        ).only("title", "url_path", "path", "depth")
         limit = getattr(settings, "MENU_CHILDREN_LIMIT", 25)
-        if not limit:
-            return list(others.order_by("title")), False
-        everyone = list(others.order_by("title")[: limit + 1])
-        if len(everyone) <= limit:
-            return everyone, False
-        related = others.annotate(
-            shared=Count("conditions", filter=Q(conditions__in=condition_ids), distinct=True)
-        ).order_by("-shared", "title")
-        return list(related[: self.related_procedures_shown]), True
+        parent_path = self.path[: -self.steplen]
+        site = Site.find_for_request(request)
+        # This page and up to `limit` others, and one more to tell a long list.
+        first = children_links(
+            ProcedurePage,
+            parent_path,
+            self.depth,
+            site.pk if site else None,
+            request,
+            limit=limit + 2 if limit else None,
+        )
+        others = [link for link in first if link.pk != self.pk]
+        if not limit or len(others) <= limit:
+            return others[:limit] if limit else others, False
+        related = (
+            public(ProcedurePage.objects.sibling_of(self, inclusive=False).live(), request)
+            .only("title", "url_path", "path", "depth")
+            .annotate(
+                shared=Count("conditions", filter=Q(conditions__in=condition_ids), distinct=True)
+            )
+            .order_by("-shared", "title")
+        )
+        return page_links(related[: self.related_procedures_shown], request), True
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -34,6 +34,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 # Pages are rendered fresh in tests; the page cache's own tests turn it on.
 PAGE_CACHE_SECONDS = 0
+SITE_PARTS_CACHE_SECONDS = 0
 
 # Fast password hashing: the suite creates many users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,10 +1,13 @@
 """Anonymous page views come from the cache, and every kind of change purges what it should."""
 
 import pytest
+from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
-from practice.models import PracticeSettings
+from practice.models import FooterLink, PracticeSettings
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +139,73 @@ class TestPurgeRules:
         practice.save()
         assert state(client, tree["about"]) == "miss"
         assert "(203) 555-0199" in client.get(tree["block"].url).content.decode()
+
+
+class TestWhatEveryPageShows:
+    """Pages rendered fresh (page cache off) still build the menu, footer and trail once per change."""
+
+    @pytest.fixture(autouse=True)
+    def site_parts_on(self, settings):
+        settings.PAGE_CACHE_SECONDS = 0
+        settings.SITE_PARTS_CACHE_SECONDS = 600
+
+    @pytest.fixture
+    def footer_lists_the_block(self, tree):
+        practice = PracticeSettings.objects.get()
+        practice.footer_links.add(FooterLink(column="services", page=tree["block"]))
+        practice.save()
+
+    def menu_and_footer(self, client, page):
+        html = BeautifulSoup(client.get(page.url).content, "html.parser")
+        menu = [a.get_text(strip=True) for a in html.select("nav.main-nav a")]
+        footer = [a.get_text(strip=True) for a in html.select("footer.site-footer a")]
+        trail = [a.get_text(strip=True) for a in html.select("nav.breadcrumb a, .breadcrumb a")]
+        return menu, footer, trail
+
+    def test_a_second_render_reads_no_menu_footer_settings_or_trail_from_the_database(
+        self, client, tree, footer_lists_the_block, settings
+    ):
+        client.get(tree["other"].url)
+        with CaptureQueriesContext(connection) as second:
+            client.get(tree["other"].url)
+        settings.SITE_PARTS_CACHE_SECONDS = 0
+        with CaptureQueriesContext(connection) as built_every_time:
+            client.get(tree["other"].url)
+        sql = " ".join(query["sql"] for query in second.captured_queries)
+        assert "practice_footerlink" not in sql and "practice_practicesettings" not in sql
+        # The menu's pages, the footer's links, the settings, the trail and "More procedures".
+        assert len(second) == len(built_every_time) - 5
+
+    def test_a_renamed_page_is_renamed_in_every_menu_footer_and_trail(
+        self, client, tree, footer_lists_the_block
+    ):
+        about = publish_change(tree["about"], show_in_menus=True)
+        menu, footer, _ = self.menu_and_footer(client, tree["other"])
+        assert "About" in menu and "Nerve Block" in footer
+
+        publish_change(about, title="About us")
+        publish_change(tree["block"], title="Nerve Blocks")
+        publish_change(tree["index"], title="Our services")
+        menu, footer, trail = self.menu_and_footer(client, tree["other"])
+        assert "About us" in menu and "About" not in menu
+        assert "Nerve Blocks" in footer and "Nerve Block" not in footer
+        assert "Our services" in trail
+
+    def test_an_unpublished_or_private_page_leaves_the_menu_and_footer(
+        self, client, tree, footer_lists_the_block
+    ):
+        about = publish_change(tree["about"], show_in_menus=True)
+        self.menu_and_footer(client, tree["other"])
+
+        tree["block"].unpublish()
+        PageViewRestriction.objects.create(page=about, restriction_type="login")
+        menu, footer, _ = self.menu_and_footer(client, tree["other"])
+        assert "About" not in menu
+        assert "Nerve Block" not in footer
+
+    def test_a_changed_phone_number_shows_on_every_page_at_once(self, client, tree):
+        client.get(tree["other"].url)
+        practice = PracticeSettings.objects.get()
+        practice.phone = "(203) 555-0177"
+        practice.save()
+        assert "(203) 555-0177" in client.get(tree["other"].url).content.decode()

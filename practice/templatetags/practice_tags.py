@@ -2,7 +2,7 @@ from django import template
 from django.templatetags.static import static
 from wagtail.models import Site
 
-from practice import navigation
+from practice import navigation, page_cache
 from practice import structured_data as schema
 from practice.phone import tel_uri
 
@@ -23,6 +23,16 @@ def _crumbs(context):
     site = Site.find_for_request(request) if request else None
     if site is not None and page is not None and page.pk == site.root_page_id:
         crumbs = [{"title": "Home", "url": page.get_url(request)}]  # the home page: no query
+    elif (
+        site is not None
+        and page is not None
+        and page.pk
+        and not getattr(request, "is_preview", False)
+    ):
+        # Ancestors' titles: kept with the menus until the site changes.
+        crumbs = page_cache.per_site_version(
+            f"breadcrumbs:{page.pk}", site.pk, lambda: navigation.breadcrumbs(page, site, request)
+        )
     else:
         crumbs = navigation.breadcrumbs(page, site, request)
     if request is not None:
@@ -36,6 +46,16 @@ def main_menu(context):
     site = Site.find_for_request(request) if request else None
     menu = navigation.build_main_menu(site, request, context.get("page")) if site else []
     return {"menu": menu}
+
+
+@register.simple_tag(takes_context=True)
+def footer_links(context, practice):
+    """The footer's link columns: {"conditions": [(title, url), ...], "services": [...]}."""
+    columns = {"conditions": [], "services": []}
+    if practice is not None and practice.pk:
+        for column, title, url in practice.footer_links_for(context.get("request")):
+            columns.setdefault(column, []).append((title, url))
+    return columns
 
 
 @register.simple_tag(takes_context=True)
