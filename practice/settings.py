@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "practice.middleware.SecurityHeadersMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Pages found by URL from the cache (practice/routing.py).
+    "practice.routing.PageRouteMiddleware",
 ]
 
 ROOT_URLCONF = "practice.urls"

@@ -173,8 +173,9 @@ class TestWhatEveryPageShows:
             client.get(tree["other"].url)
         sql = " ".join(query["sql"] for query in second.captured_queries)
         assert "practice_footerlink" not in sql and "practice_practicesettings" not in sql
-        # The menu's pages, the footer's links, the settings, the trail and "More procedures".
-        assert len(second) == len(built_every_time) - 5
+        # The site and the page's route (3), the menu's pages, the footer's links,
+        # the settings, the trail and "More procedures".
+        assert len(second) == len(built_every_time) - 8
 
     def test_a_renamed_page_is_renamed_in_every_menu_footer_and_trail(
         self, client, tree, footer_lists_the_block
@@ -209,3 +210,21 @@ class TestWhatEveryPageShows:
         practice.phone = "(203) 555-0177"
         practice.save()
         assert "(203) 555-0177" in client.get(tree["other"].url).content.decode()
+
+    def test_pages_are_found_at_their_new_address_and_gone_from_the_old_one(self, client, tree):
+        old_url = tree["block"].url
+        assert client.get(old_url).status_code == 200
+        assert client.get("/procedures/brand-new/").status_code == 404
+
+        publish_change(tree["block"], slug="nerve-blocks")
+        moved = Page.objects.get(pk=tree["block"].pk)
+        fresh = factories.ProcedurePageFactory(
+            parent=tree["index"], title="Brand New", slug="brand-new", live=False
+        )
+        fresh.save_revision().publish()
+        assert client.get(old_url).status_code == 404
+        assert client.get(moved.url).status_code == 200
+        assert client.get("/procedures/brand-new/").status_code == 200
+
+        tree["other"].unpublish()
+        assert client.get(tree["other"].url).status_code == 404

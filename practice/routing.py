@@ -1,0 +1,76 @@
+"""Finding the page a URL asks for: Wagtail's own rules, remembered until the site changes.
+
+Wagtail finds the site (one query), then the root page and walks down from it
+(two queries a level; `HomePage.route` cuts that to four in all). The answer
+only changes when something menus show changes (a slug, publishing,
+unpublishing, a move, a site's host name), which is what bumps the site
+version of `page_cache.per_site_version`. So the site and the page's id and
+type are kept under that version: a page view then costs one query to load
+the page itself. A URL not found in the cache takes Wagtail's walk; a page
+found there is loaded fresh and must still be live at that very path.
+"""
+
+import contextlib
+import hashlib
+
+from django.contrib.contenttypes.models import ContentType
+from django.http import Http404
+from wagtail import views as wagtail_views
+from wagtail.models import Page, Site
+
+from practice import page_cache
+
+
+def _find(request, path):
+    site = Site.find_for_request(request)
+    if site is None:
+        return None, None
+    root = Page.objects.filter(pk=site.root_page_id).values("path", "url_path").first()
+    if root is None:
+        return site, None
+    page = (
+        Page.objects.live()
+        .filter(url_path=root["url_path"] + path, path__startswith=root["path"])
+        .values_list("pk", "content_type_id", "url_path")
+        .first()
+    )
+    return site, page
+
+
+def prime_route(request, path):
+    """Set Wagtail's per-request site and route from the cache, when the page is known."""
+    if not page_cache.site_parts_cache_seconds():
+        return
+    host = request._get_raw_host()
+    key = hashlib.sha256(f"{host}|{path}".encode()).hexdigest()[:32]
+    site, page = page_cache.per_site_version(f"route:{key}", "all", lambda: _find(request, path))
+    if site is None:
+        return
+    request._wagtail_site = site
+    if page is None:
+        return
+    pk, content_type_id, url_path = page
+    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    if model is None:
+        return
+    found = model.objects.filter(pk=pk, live=True, url_path=url_path).first()
+    if found is None:
+        return
+    with contextlib.suppress(Http404):  # Wagtail's own walk decides then
+        request._wagtail_route_for_request = found.route(request, [])
+
+
+class PageRouteMiddleware:
+    """Primes Wagtail's page view (GET and HEAD) with the site and page found as above."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if view_func is wagtail_views.serve and request.method in ("GET", "HEAD"):
+            path = view_args[0] if view_args else view_kwargs.get("path", "")
+            prime_route(request, path)
+        return None
