@@ -127,6 +127,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves several gunicorn workers and a task worker:
+    # with a write-ahead log, readers never wait for a writer (a search's
+    # count, a queued notification), and writers queue for the lock at once
+    # instead of failing with "database is locked" mid-transaction.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL",
+            "transaction_mode": "IMMEDIATE",
+        }
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Wagtail's database search uses PostgreSQL full text when this app is installed.
     INSTALLED_APPS.append("django.contrib.postgres")
