@@ -99,7 +99,7 @@ class AppointmentRequest(models.Model):
     spam_reasons = models.CharField(
         max_length=255, blank=True, editable=False, help_text="Why the form set this aside."
     )
-    created_at = models.DateTimeField("received", default=timezone.now, db_index=True)
+    created_at = models.DateTimeField("received", default=timezone.now)
     # When the status last changed (for a new request, when it arrived): retention counts from it.
     status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -142,7 +142,19 @@ class AppointmentRequest(models.Model):
         ordering = ["-created_at"]
         verbose_name = "appointment request"
         indexes = [
+            # The front desk's list (appointments/viewsets.py): newest first, all but spam
+            # unless a status is chosen, filtered by status, preferred location or new or
+            # returning. Each index holds a filter's rows in the list's order, and the status
+            # after it, so the list is counted and paged in the index: the table is read only
+            # for the 50 rows shown (bench/bench_admin_list.py).
             models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["created_at", "status"], name="appointment_recent"),
+            models.Index(
+                fields=["location", "created_at", "status"], name="appointment_location_recent"
+            ),
+            models.Index(
+                fields=["patient_status", "created_at", "status"], name="appointment_patient_recent"
+            ),
             # The retention purge: closed, declined or spam since before a cutoff.
             models.Index(fields=["status", "status_changed_at"]),
         ]
