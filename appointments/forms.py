@@ -18,6 +18,7 @@ from wagtail.models import Page
 
 from appointments.records import REASON_PAGE_MODELS, AppointmentRequest
 from locations.models import LocationPage
+from practice.navigation import at_most
 
 PHONE_REGION = "US"
 NOT_SURE = "not-sure"
@@ -143,6 +144,12 @@ class AppointmentRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["location"].queryset = LocationPage.objects.live().public().order_by("path")
         self.reason_pages = reason_pages()
+        if self.is_bound:
+            # A reason the page offered only because the patient's link named it.
+            value = str(self.data.get(self.add_prefix("reason"), ""))
+            known = any(str(page.pk) == value for page in self.reason_pages)
+            if not known and value.isdigit() and len(value) < 19:  # fits a bigint
+                self.offer_reason(find_reason_page(pk=int(value)))
         self.fields["reason"].choices = reason_choices(self.reason_pages)
         self.fields[HONEYPOT_FIELD].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         if not self.is_bound:
@@ -153,14 +160,25 @@ class AppointmentRequestForm(forms.Form):
         """Fill the choices a patient's link carried: ?procedure=, ?condition=, ?location=."""
         for key in ("procedure", "condition"):
             slug = query.get(key)
-            for page in self.reason_pages:
-                if slug and page.slug == slug and page.kind == key:
-                    self.initial["reason"] = str(page.pk)
+            if not slug:
+                continue
+            page = next(
+                (p for p in self.reason_pages if p.slug == slug and p.kind == key), None
+            ) or self.offer_reason(find_reason_page(slug=slug, kind=key))
+            if page is not None:
+                self.initial["reason"] = str(page.pk)
         slug = query.get("location")
         if slug:
             location = self.fields["location"].queryset.filter(slug=slug).first()
             if location:
                 self.initial["location"] = location.pk
+
+    def offer_reason(self, page):
+        """Add `page` to the reasons offered (a site with more than a menu lists). Returns it."""
+        if page is not None and all(p.pk != page.pk for p in self.reason_pages):
+            self.reason_pages = sorted([*self.reason_pages, page], key=lambda p: p.title)
+            self.fields["reason"].choices = reason_choices(self.reason_pages)
+        return page
 
     def clean_first_name(self):
         return self.cleaned_data["first_name"].strip()
@@ -226,22 +244,54 @@ class AppointmentRequestForm(forms.Form):
         return links
 
 
-def reason_pages():
-    """Live, public procedure and condition pages, tagged with which they are."""
+def _reason_kinds():
     kinds = {}
     for label in REASON_PAGE_MODELS:
         content_type = ContentType.objects.get_for_model(apps.get_model(label))
         kinds[content_type.pk] = "procedure" if label.startswith("procedures") else "condition"
-    pages = list(
+    return kinds
+
+
+def _reason_queryset(kinds):
+    return (
         Page.objects.live()
         .public()
         .filter(content_type__in=kinds)
-        .only("id", "title", "slug", "content_type_id")
-        .order_by("title")
+        .only("id", "title", "slug", "content_type_id", "show_in_menus")
     )
+
+
+def reason_pages():
+    """Live, public procedure and condition pages a patient can choose from, tagged with which.
+
+    Every one of a kind while there are at most as many as a menu lists. A
+    practice with hundreds would give patients an endless list and every
+    visitor a heavy page: then the ones its menu shows ("Show in menus"), up
+    to that limit. A page named by the patient's link or post is added by
+    `RequestForm.offer_reason`.
+    """
+    kinds = _reason_kinds()
+    pages = []
+    for content_type_id in kinds:
+        of_kind = _reason_queryset(kinds).filter(content_type=content_type_id).order_by("title")
+        shown, more = at_most(of_kind)
+        if more:
+            shown = list(of_kind.filter(show_in_menus=True)[: len(shown)])
+        pages.extend(shown)
     for page in pages:
         page.kind = kinds[page.content_type_id]
-    return pages
+    return sorted(pages, key=lambda page: page.title)
+
+
+def find_reason_page(**lookup):
+    """One live, public procedure or condition page (e.g. by pk or slug and kind), or None."""
+    kinds = _reason_kinds()
+    kind = lookup.pop("kind", None)
+    wanted = [pk for pk, name in kinds.items() if kind in (None, name)]
+    page = _reason_queryset(kinds).filter(content_type__in=wanted, **lookup).first()
+    if page is not None:
+        page.kind = kinds[page.content_type_id]
+    return page
 
 
 def reason_choices(pages):

@@ -16,7 +16,7 @@ from practice.models import (
     IndexPage,
     SEOMixin,
 )
-from practice.navigation import public
+from practice.navigation import at_most, public
 
 
 class ConditionIndexPage(ClinicalSectionMixin, IndexPage):
@@ -126,10 +126,16 @@ class ConditionPage(ClinicalReviewMixin, SEOMixin, Page):
             {"id": key, "heading": heading, "body": body} for key, heading, body in levels if body
         ]
 
+    more_treatments = False  # set by treatments(): the list was cut at the menu's limit
+
     def treatments(self, request=None):
-        """The live procedures that name this condition, A to Z (fetched once per page)."""
+        """The live procedures that name this condition, A to Z (fetched once per page).
+
+        At most as many as a menu lists; `more_treatments` then says there are
+        more, and the page links to all services.
+        """
         if not hasattr(self, "_treatments"):
-            self._treatments = list(
+            self._treatments, self.more_treatments = at_most(
                 public(
                     self.procedures.live()
                     .order_by("title")

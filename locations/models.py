@@ -16,7 +16,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from practice.models import SECTION_FEATURES, IndexPage, SEOMixin, StandardPage
-from practice.navigation import public
+from practice.navigation import at_most, public
 from practice.phone import tel_uri
 
 
@@ -213,9 +213,11 @@ class LocationPage(SEOMixin, Page):  # noqa: DJ008 (Page's __str__ is the title)
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # Declared on the procedure (ProcedurePage.locations), read back here.
-        context["procedures"] = public(
-            self.procedures.live().order_by("title").only("title", "url_path", "path", "depth"),
-            request,
+        context["procedures"], context["more_procedures"] = at_most(
+            public(
+                self.procedures.live().order_by("title").only("title", "url_path", "path", "depth"),
+                request,
+            )
         )
         return context
 

@@ -43,6 +43,20 @@ def public(queryset, request=None):
     return queryset.exclude(private) if paths else queryset
 
 
+def at_most(queryset, limit=None):
+    """The first `limit` items (MENU_CHILDREN_LIMIT by default), and whether there are more.
+
+    A listing on a page stays as long as a menu section however large the
+    site grows; the page then links to the section's own page for the rest.
+    """
+    if limit is None:
+        limit = getattr(settings, "MENU_CHILDREN_LIMIT", 25)
+    if not limit:
+        return list(queryset), False
+    items = list(queryset[: limit + 1])
+    return items[:limit], len(items) > limit
+
+
 def _label(page):
     return getattr(page.specific_class, "menu_label", None) or page.title
 

@@ -1,5 +1,6 @@
 """A site that grows to hundreds of pages keeps its menus, indexes and sitemap light and complete."""
 
+import json
 import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
 
@@ -7,6 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 from wagtail.models import Page
 
+from appointments.records import AppointmentRequest
 from practice.navigation import build_main_menu
 from tests import factories
 
@@ -111,3 +113,98 @@ def test_beyond_the_limit_more_procedures_shows_related_ones_first_and_links_to_
     ]
     link = nav.find("a", string="All services")
     assert link["href"] == procedure_index.url
+
+
+def section_links(client, page, heading_id):
+    html = BeautifulSoup(client.get(page.url).content, "html.parser")
+    section = html.find(attrs={"aria-labelledby": heading_id})
+    return [a.get_text(strip=True) for a in section.select("li a")], section, html
+
+
+class TestListsOnPagesStayShort:
+    """A condition treated by, or a clinic offering, more procedures than a menu lists."""
+
+    @pytest.fixture
+    def crowded(self, procedure_index, condition, locations, settings):
+        settings.MENU_CHILDREN_LIMIT = 3
+        for n in range(5):
+            page = factories.ProcedurePageFactory(parent=procedure_index, title=f"Block {n}")
+            page.conditions.set([condition])
+            page.locations.set([locations["stamford"]])
+            page.save_revision().publish()
+        return condition, locations["stamford"]
+
+    def test_a_condition_lists_the_first_treatments_then_links_to_all_services(
+        self, client, crowded, procedure_index
+    ):
+        condition, _ = crowded
+        titles, section, html = section_links(client, condition, "treatments")
+        assert titles == ["Block 0", "Block 1", "Block 2"]
+        assert section.find("a", string="All services")["href"] == procedure_index.url
+        graph = json.loads(html.find("script", type="application/ld+json").string)
+        node = next(n for n in graph["@graph"] if n["@type"] == "MedicalCondition")
+        assert [t["name"] for t in node["possibleTreatment"]] == titles
+
+    def test_a_clinic_lists_the_first_procedures_then_links_to_all_services(
+        self, client, crowded, procedure_index
+    ):
+        _, clinic = crowded
+        titles, section, _ = section_links(client, clinic, "procedures-here")
+        assert titles == ["Block 0", "Block 1", "Block 2"]
+        assert section.find("a", string="All services")["href"] == procedure_index.url
+
+    def test_within_the_limit_there_is_no_link_to_all(self, client, crowded, settings):
+        condition, clinic = crowded
+        settings.MENU_CHILDREN_LIMIT = 25
+        for page, heading in ((condition, "treatments"), (clinic, "procedures-here")):
+            titles, section, _ = section_links(client, page, heading)
+            assert len(titles) == 5
+            assert section.find("a", string="All services") is None
+
+
+class TestTheRequestFormAtSize:
+    """Beyond a menu's worth of procedures the form offers the menu's, and any the patient named."""
+
+    @pytest.fixture
+    def many(self, procedure_index, form_data, settings):
+        settings.MENU_CHILDREN_LIMIT = 3
+        featured = [
+            factories.ProcedurePageFactory(
+                parent=procedure_index, title=f"Featured {n}", show_in_menus=True
+            )
+            for n in range(2)
+        ]
+        others = [
+            factories.ProcedurePageFactory(parent=procedure_index, title=f"Other {n}")
+            for n in range(4)
+        ]
+        return featured, others
+
+    def offered(self, response):
+        html = BeautifulSoup(response.content, "html.parser")
+        group = html.select_one('select[name="reason"] optgroup[label="Procedures"]')
+        return [option.get_text(strip=True) for option in group.select("option")], html
+
+    def test_the_reasons_are_the_procedures_the_menu_shows(self, client, many):
+        offered, _ = self.offered(client.get("/request-appointment/"))
+        assert offered == ["Featured 0", "Featured 1"]
+
+    def test_a_link_from_any_procedure_offers_and_chooses_it(self, client, many):
+        _, others = many
+        response = client.get("/request-appointment/", {"procedure": others[2].slug})
+        offered, html = self.offered(response)
+        assert offered == ["Featured 0", "Featured 1", "Other 2"]
+        chosen = html.select_one('select[name="reason"] option[selected]')
+        assert chosen.get_text(strip=True) == "Other 2"
+
+    def test_the_named_reason_is_accepted_and_a_page_that_is_no_reason_refused(
+        self, client, many, form_data, home
+    ):
+        _, others = many
+        response = client.post("/request-appointment/", form_data(reason=str(others[3].pk)))
+        assert response.status_code == 302
+        assert AppointmentRequest.objects.get().reason_id == others[3].pk
+
+        response = client.post("/request-appointment/", form_data(reason=str(home.pk)))
+        assert response.status_code == 200
+        assert "Choose one of the reasons listed." in response.content.decode()
