@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# The busiest pages under load, side by side in one run (run as root):
+#   1. queries and render time, one request at a time (bench/bench_render.py);
+#   2. wrk -t2 -c20 -d15s --latency against `make serve` (gunicorn, debug off,
+#      SQLite, the demo site): uncached (PAGE_CACHE_SECONDS=0), with the app's
+#      page cache (local memory, then Redis), through Varnish with the
+#      project's VCL; then the ceilings: nginx serving saved copies of the
+#      same pages, and the same Varnish with a default VCL in front of nginx.
+# Usage: bash bench/site.sh [DURATION]   See bench/README.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${1:-15s}
+PY=.venv/bin/python
+ROOT=$(pwd)
+WORK=$(mktemp -d /tmp/benchsite.XXXXXX); chmod 755 "$WORK"
+APP=8101 VARNISH=8103 NGINX=8104 VARNISH_NGINX=8105 REDIS=8106
+PIDS=()
+
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill -- -"$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true; done
+  [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
+  pkill -f "varnishd.*$WORK" 2>/dev/null || true
+  sleep 1; rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+need() { command -v "$1" >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null; }; }
+need wrk wrk; need nginx nginx-light; need varnishd varnish; need redis-server redis-server
+
+export DJANGO_DEBUG=0 DJANGO_SECURE=0 DJANGO_SECRET_KEY="bench-only-$(date +%s)-not-a-production-key-xxxxxxxxxxxx"
+export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost,testserver DJANGO_LOG_LEVEL=WARNING
+export DJANGO_MEDIA_ROOT="$WORK/media" DJANGO_STATIC_ROOT="$WORK/static"
+export DATABASE_URL="sqlite:///$WORK/site.sqlite3"
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.1f GB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"), Python $($PY -c 'import platform;print(platform.python_version())'), $(varnishd -V 2>&1 | head -1 | cut -d' ' -f2 | tr -d '()'), nginx $(nginx -v 2>&1 | cut -d/ -f2), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
+echo "date:    $(date -u +%Y-%m-%dT%H:%MZ), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# Tasks run inline while loading: the worker starts with an empty queue (a
+# worker busy writing to SQLite would hold up readers and skew the figures).
+TASKS_BACKEND=immediate $PY manage.py migrate --no-input >/dev/null
+TASKS_BACKEND=immediate $PY manage.py load_demo >/dev/null
+$PY manage.py collectstatic --no-input --verbosity 0
+
+echo; echo "## One request at a time (in process, page cache off)"; echo
+TASKS_BACKEND=immediate $PY bench/bench_render.py
+URLS=$(TASKS_BACKEND=immediate $PY bench/bench_render.py --urls)
+PAGES=$($PY -c 'import json,sys; print(" ".join(json.loads(sys.argv[1])))' "$URLS")
+url_of() { $PY -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$URLS" "$1"; }
+
+wait_for() {  # URL
+  for _ in $(seq 1 120); do curl -fs -o /dev/null "$1" && return 0; sleep 0.5; done
+  echo "not answering: $1" >&2; return 1
+}
+
+serve() {  # PAGE_CACHE_SECONDS [REDIS_URL]
+  PAGE_CACHE_SECONDS=$1 REDIS_URL=${2:-} HOST=127.0.0.1 PORT=$APP \
+    setsid make --no-print-directory serve >"$WORK/serve-$APP.log" 2>&1 &
+  PIDS+=($!)
+  wait_for "http://127.0.0.1:$APP/healthz"
+}
+
+stop_serving() {
+  local pid=${PIDS[-1]}; unset 'PIDS[-1]'
+  kill -- -"$pid" 2>/dev/null || true
+  for _ in $(seq 1 40); do curl -fs -o /dev/null "http://127.0.0.1:$APP/healthz" || return 0; sleep 0.25; done
+}
+
+HEADER="| page | served by | requests/s | p50 | p99 | errors |"
+RULE="| --- | --- | --- | --- | --- | --- |"
+
+load() {  # PAGE LABEL BASE_URL
+  local url; url="$3$(url_of "$1")"
+  for _ in 1 2 3 4 5; do curl -fs -o /dev/null "$url"; done
+  wrk -t2 -c20 -d"$DURATION" --latency "$url" | awk -v page="$1" -v label="$2" '
+    /Requests\/sec/ { rps = $2 }
+    /^ +50%/ { p50 = $2 }
+    /^ +99%/ { p99 = $2 }
+    /Non-2xx/ { errors += $NF }
+    /Socket errors/ { errors += 1 }
+    END { printf "| %s | %s | %.0f | %s | %s | %d |\n", page, label, rps, p50, p99, errors }'
+}
+
+echo; echo "## Under load: wrk -t2 -c20 -d$DURATION --latency"; echo
+echo "$HEADER"; echo "$RULE"
+
+serve 0
+for page in $PAGES; do load "$page" "app, uncached" "http://127.0.0.1:$APP"; done
+stop_serving
+
+serve 600
+for page in $PAGES; do load "$page" "app page cache (local memory)" "http://127.0.0.1:$APP"; done
+# Varnish with the project's VCL, its backend this app.
+sed "s/.port = \"8000\";/.port = \"$APP\";/" deploy/varnish.vcl >"$WORK/site.vcl"
+mkdir -p "$WORK/varnish-site" "$WORK/varnish-nginx"; chmod 755 "$WORK"/varnish-*; chmod 644 "$WORK/site.vcl"
+varnishd -a "127.0.0.1:$VARNISH" -f "$WORK/site.vcl" -n "$WORK/varnish-site" -s malloc,256m >/dev/null
+wait_for "http://127.0.0.1:$VARNISH/healthz"
+hits() { varnishstat -n "$1" -1 -f MAIN.cache_hit -f MAIN.cache_miss -f MAIN.cache_hitpass -f MAIN.s_pass | awk '{s[$1]=$2} END {print s["MAIN.cache_hit"]+0, s["MAIN.cache_miss"]+s["MAIN.cache_hitpass"]+s["MAIN.s_pass"]}'; }
+VARNISH_ROWS=""
+for page in $PAGES; do
+  read -r h0 m0 < <(hits "$WORK/varnish-site")
+  row=$(load "$page" "Varnish (deploy/varnish.vcl)" "http://127.0.0.1:$VARNISH")
+  read -r h1 m1 < <(hits "$WORK/varnish-site")
+  echo "$row"
+  VARNISH_ROWS+="| $page | $((h1 - h0)) | $((m1 - m0)) | $(awk -v h=$((h1 - h0)) -v m=$((m1 - m0)) 'BEGIN { printf "%.3f%%", 100 * h / (h + m) }') |"$'\n'
+done
+
+# The ceiling: the same pages saved as files, served by nginx ...
+for page in $PAGES; do
+  url=$(url_of "$page"); path=${url%%\?*}
+  mkdir -p "$WORK/html$path"; curl -fs "http://127.0.0.1:$APP$url" >"$WORK/html$path/index.html"
+done
+chmod -R a+rX "$WORK/html"
+stop_serving
+
+redis-server --port "$REDIS" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >"$WORK/redis.log" 2>&1 &
+PIDS+=($!)
+sleep 0.5
+serve 600 "redis://127.0.0.1:$REDIS/0"
+for page in $PAGES; do load "$page" "app page cache (Redis)" "http://127.0.0.1:$APP"; done
+stop_serving
+
+cat >"$WORK/nginx.conf" <<EOF
+worker_processes auto;
+user root;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  include /etc/nginx/mime.types;
+  access_log off;
+  sendfile on;
+  keepalive_requests 100000;
+  server {
+    listen 127.0.0.1:$NGINX;
+    root $WORK/html;
+    location / { try_files \$uri \$uri/index.html =404; }
+  }
+}
+EOF
+nginx -c "$WORK/nginx.conf" -p "$WORK"
+wait_for "http://127.0.0.1:$NGINX/"
+for page in $PAGES; do load "$page" "nginx, saved copy (ceiling)" "http://127.0.0.1:$NGINX"; done
+
+# ... and the same Varnish with a default VCL in front of that nginx.
+printf 'vcl 4.1;\nbackend default { .host = "127.0.0.1"; .port = "%s"; }\n' "$NGINX" >"$WORK/default.vcl"
+chmod 644 "$WORK/default.vcl"
+varnishd -a "127.0.0.1:$VARNISH_NGINX" -f "$WORK/default.vcl" -n "$WORK/varnish-nginx" -s malloc,256m >/dev/null
+wait_for "http://127.0.0.1:$VARNISH_NGINX/"
+for page in $PAGES; do load "$page" "Varnish (default VCL) over nginx (ceiling)" "http://127.0.0.1:$VARNISH_NGINX"; done
+
+echo; echo "## Varnish hits during its runs (project VCL)"; echo
+echo "| page | hits | misses and passes | hit ratio |"; echo "| --- | --- | --- | --- |"
+printf '%s' "$VARNISH_ROWS"
+echo; echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
