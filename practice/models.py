@@ -134,6 +134,20 @@ class ClinicalSectionMixin:
         return ClinicalPagePermissionTester(user, self, section_depth=self.depth)
 
 
+# What a byline shows of a person (name, credentials, link) and the JSON-LD's
+# Person or Physician: a clinical page loads no more of them.
+BYLINE_FIELDS = (
+    "title",
+    "url_path",
+    "path",
+    "depth",
+    "live",
+    "name",
+    "credentials",
+    "is_physician",
+)
+
+
 class ClinicalReviewMixin(models.Model):
     """Who wrote a clinical page, who reviewed it, and when.
 
@@ -206,7 +220,11 @@ class ClinicalReviewMixin(models.Model):
     def byline(self):
         """Author and reviewer, fetched together (often the same person)."""
         ids = {self.author_id, self.reviewer_id} - {None}
-        people = apps.get_model(TEAM_MEMBER_PAGE).objects.in_bulk(ids) if ids else {}
+        people = (
+            apps.get_model(TEAM_MEMBER_PAGE).objects.only(*BYLINE_FIELDS).in_bulk(ids)
+            if ids
+            else {}
+        )
         return {"author": people.get(self.author_id), "reviewer": people.get(self.reviewer_id)}
 
 

@@ -30,17 +30,27 @@ def public(queryset, request=None):
     """`queryset` without pages behind a view restriction (login, password, groups).
 
     Like Wagtail's `.public()`, but the restrictions are read once per request
-    however many listings a page shows.
+    however many listings a page shows, and kept in the shared cache until a
+    restriction changes (saving or deleting one bumps the site version).
     """
     paths = getattr(request, "_restricted_page_paths", None)
     if paths is None:
-        paths = list(PageViewRestriction.objects.values_list("page__path", flat=True))
+        paths = restricted_paths()
         if request is not None:
             request._restricted_page_paths = paths
     private = Q()
     for path in paths:
         private |= Q(path__startswith=path)
     return queryset.exclude(private) if paths else queryset
+
+
+def restricted_paths():
+    """The tree paths of the pages with a view restriction (their subtrees are private)."""
+    return page_cache.per_site_version(
+        "restricted-paths",
+        "all",
+        lambda: list(PageViewRestriction.objects.values_list("page__path", flat=True)),
+    )
 
 
 def at_most(queryset, limit=None):
@@ -155,6 +165,12 @@ def section_url(site, model_label, request=None):
         if entry.depth == depth and entry.model_label == model_label:
             return entry.url
     return ""
+
+
+def menu_place(site, page):
+    """What of `page`'s tree path decides the current items of the main menu ("" if none)."""
+    path = getattr(page, "path", None) or ""
+    return path[: (site.root_page.depth + 2) * Page.steplen]
 
 
 def build_main_menu(site, request=None, current_page=None):

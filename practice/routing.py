@@ -7,7 +7,9 @@ unpublishing, a move, a site's host name), which is what bumps the site
 version of `page_cache.per_site_version`. So the site and the page's id and
 type are kept under that version: a page view then costs one query to load
 the page itself. A URL not found in the cache takes Wagtail's walk; a page
-found there is loaded fresh and must still be live at that very path.
+found there is loaded fresh and must still be live at that very path. The
+route also remembers whether the page is behind a view restriction, so a
+public page skips Wagtail's two queries checking that.
 """
 
 import contextlib
@@ -16,7 +18,7 @@ import hashlib
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from wagtail import views as wagtail_views
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 
 from practice import page_cache
 
@@ -31,10 +33,15 @@ def _find(request, path):
     page = (
         Page.objects.live()
         .filter(url_path=root["url_path"] + path, path__startswith=root["path"])
-        .values_list("pk", "content_type_id", "url_path")
+        .only("pk", "content_type_id", "url_path", "path", "depth", "alias_of")
         .first()
     )
-    return site, page
+    if page is None:
+        return site, None
+    # Wagtail's own answer (the page's and its ancestors' restrictions, aliases
+    # resolved); any change of a restriction bumps the site version.
+    restricted = page.get_view_restrictions().exists()
+    return site, (page.pk, page.content_type_id, page.url_path, restricted)
 
 
 def prime_route(request, path):
@@ -43,19 +50,27 @@ def prime_route(request, path):
         return
     host = request._get_raw_host()
     key = hashlib.sha256(f"{host}|{path}".encode()).hexdigest()[:32]
-    site, page = page_cache.per_site_version(f"route:{key}", "all", lambda: _find(request, path))
+    site, page = page_cache.per_site_version(
+        f"page-route:{key}", "all", lambda: _find(request, path)
+    )
     if site is None:
         return
     request._wagtail_site = site
     if page is None:
         return
-    pk, content_type_id, url_path = page
+    pk, content_type_id, url_path, restricted = page
     model = ContentType.objects.get_for_id(content_type_id).model_class()
     if model is None:
         return
-    found = model.objects.filter(pk=pk, live=True, url_path=url_path).first()
-    if found is None:
+    try:
+        # get(), not first(): no ORDER BY, whose compiling costs more than the query.
+        found = model.objects.get(pk=pk, live=True, url_path=url_path)
+    except model.DoesNotExist:
         return
+    if not restricted:
+        # Wagtail checks the restrictions of the page and its ancestors on every
+        # view (two queries); this route already knows there are none.
+        found.get_view_restrictions = PageViewRestriction.objects.none
     with contextlib.suppress(Http404):  # Wagtail's own walk decides then
         request._wagtail_route_for_request = found.route(request, [])
 

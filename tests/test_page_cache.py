@@ -174,8 +174,49 @@ class TestWhatEveryPageShows:
         sql = " ".join(query["sql"] for query in second.captured_queries)
         assert "practice_footerlink" not in sql and "practice_practicesettings" not in sql
         # The site and the page's route (3), the menu's pages, the footer's links,
-        # the settings, the trail and "More procedures".
-        assert len(second) == len(built_every_time) - 8
+        # the settings, the trail, "More procedures", the view restrictions of
+        # the page and its ancestors (2) and the paths of private pages.
+        assert len(second) == len(built_every_time) - 11
+
+    def test_each_page_marks_its_own_place_in_the_menu(self, client, tree):
+        publish_change(tree["about"], show_in_menus=True)
+
+        def current(page):
+            html = BeautifulSoup(client.get(page.url).content, "html.parser")
+            return [
+                (a.get_text(strip=True), a["aria-current"])
+                for a in html.select("nav.main-nav a[aria-current]")
+            ]
+
+        for _ in range(2):  # built, then read from the cache
+            assert current(tree["about"]) == [("About", "page")]
+            assert current(tree["other"]) == [("Services", "page")]
+            assert current(tree["home"]) == []
+
+    def test_a_page_made_private_asks_for_a_login_at_once_and_is_public_again_after(
+        self, client, tree
+    ):
+        assert client.get(tree["block"].url).status_code == 200
+        restriction = PageViewRestriction.objects.create(
+            page=tree["block"], restriction_type="login"
+        )
+        response = client.get(tree["block"].url)
+        assert response.status_code == 302 and "/login/" in response["Location"]
+        restriction.delete()
+        assert client.get(tree["block"].url).status_code == 200
+
+    def test_a_failed_sign_up_shows_its_errors_in_that_footer_only(self, client, tree):
+        client.get(tree["other"].url)
+        failed = client.post(
+            "/newsletter/", {"email": "not-an-email"}, headers={"Origin": "http://testserver"}
+        )
+        footer = BeautifulSoup(failed.content, "html.parser").select_one("footer")
+        assert failed.status_code == 400
+        assert footer.select_one("#newsletter-email-error")
+        assert footer.select_one("#newsletter-email")["value"] == "not-an-email"
+        page = BeautifulSoup(client.get(tree["other"].url).content, "html.parser")
+        assert not page.select("footer .field-error")
+        assert page.select_one("footer #newsletter-email")["value"] == ""
 
     def test_a_renamed_page_is_renamed_in_every_menu_footer_and_trail(
         self, client, tree, footer_lists_the_block

@@ -1,5 +1,8 @@
 from django import template
+from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
 from practice import navigation, page_cache
@@ -40,12 +43,45 @@ def _crumbs(context):
     return crumbs
 
 
-@register.inclusion_tag("components/main_menu.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def main_menu(context):
+    """The main menu's HTML, rendered once per change of the site for each place in the menu.
+
+    Which items are marked current depends only on where the page sits in the
+    menu's two levels, so pages below the same item share one rendering.
+    """
     request = context.get("request")
     site = Site.find_for_request(request) if request else None
-    menu = navigation.build_main_menu(site, request, context.get("page")) if site else []
-    return {"menu": menu}
+    page = context.get("page")
+
+    def render():
+        menu = navigation.build_main_menu(site, request, page) if site else []
+        return render_to_string("components/main_menu.html", {"menu": menu})
+
+    if site is None:
+        return render()
+    place = navigation.menu_place(site, page)
+    return mark_safe(page_cache.per_site_version(f"menu-html:{place}", site.pk, render))
+
+
+@register.simple_tag(takes_context=True)
+def site_footer(context):
+    """The footer's HTML: the same on every page, so rendered once per change of the site.
+
+    Except after a sign-up that failed: the footer then shows the newsletter
+    form's errors and what was typed.
+    """
+    template = context.template.engine.get_template("components/footer.html")
+    request = context.get("request")
+    site = Site.find_for_request(request) if request else None
+    if site is None or context.get("newsletter_form") is not None:
+        return template.render(context)
+    year = timezone.localdate().year  # the copyright line's {% now "Y" %}
+    return mark_safe(
+        page_cache.per_site_version(
+            f"footer-html:{year}", site.pk, lambda: template.render(context)
+        )
+    )
 
 
 @register.simple_tag(takes_context=True)
