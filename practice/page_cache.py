@@ -5,11 +5,13 @@ What is cached: GET and HEAD of Wagtail pages by visitors without a session
 no-store. The request form, its thank-you page and search results mark
 themselves uncacheable; the admin, forms and logged-in users are never cached.
 
-Keys carry two versions read in one round trip: one for the whole site
-(bumped when anything that menus show changes, or a site setting) and one
-for the page's path (bumped when that page, or a page whose summary it
-shows, is published). With Redis every app process sees the same versions,
-so a purge on one node is seen by all at once.
+A stored page carries two versions: one for the whole site (bumped when
+anything that menus show changes, or a site setting) and one for the page's
+path (bumped when that page, or a page whose summary it shows, is
+published). A lookup reads both versions and the stored page in one round
+trip, and serves the page only if its versions are still the current ones.
+With Redis every app process sees the same versions, so a purge on one node
+is seen by all at once.
 """
 
 import hashlib
@@ -37,9 +39,9 @@ def _path_version_key(path):
     return "pagecache:path-version:" + hashlib.sha256(path.encode()).hexdigest()[:32]
 
 
-def _response_key(request, site_version, path_version):
+def _response_key(request):
     full = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"pagecache:page:{request.get_host()}:{site_version}:{path_version}:{full}"
+    return f"pagecache:page:{request.get_host()}:{full}"
 
 
 def mark_cacheable(request):
@@ -126,12 +128,9 @@ class PageCacheMiddleware:
             return self.mark_private(request, response)
 
         seconds = page_cache_seconds()
-        key = self.lookup_key(request) if seconds else None
-        if key is not None:
-            try:
-                cached = cache.get(key)
-            except Exception:  # noqa: BLE001 - a cache that is down serves pages uncached
-                cached = None
+        found = self.lookup(request) if seconds else None
+        if found is not None:
+            key, versions, cached = found
             if cached is not None:
                 cached["X-Page-Cache"] = "hit"
                 return cached
@@ -141,25 +140,32 @@ class PageCacheMiddleware:
             # A CDN or Varnish in front may share it too; the app purges them.
             patch_cache_control(response, public=True, max_age=0, s_maxage=SHARED_MAX_AGE)
             patch_vary_headers(response, ["Cookie"])
-            if key is not None:
-                self.store(key, request, response, seconds)
+            if found is not None:
+                # Under the versions read before rendering: a purge meanwhile makes it stale.
+                self.store(key, versions, request, response, seconds)
         return response
 
     @staticmethod
-    def lookup_key(request):
+    def lookup(request):
+        """(key, current versions, the stored response if still current), or None if the cache is down."""
         path_key = _path_version_key(request.path)
+        key = _response_key(request)
         try:
-            versions = cache.get_many([SITE_VERSION_KEY, path_key])
+            found = cache.get_many([SITE_VERSION_KEY, path_key, key])
         except Exception:  # noqa: BLE001 - a cache that is down serves pages uncached
             return None
-        return _response_key(request, versions.get(SITE_VERSION_KEY, 0), versions.get(path_key, 0))
+        versions = (found.get(SITE_VERSION_KEY, 0), found.get(path_key, 0))
+        stored = found.get(key)
+        if stored is not None and stored[0] == versions:
+            return key, versions, stored[1]
+        return key, versions, None
 
     @staticmethod
-    def store(key, request, response, seconds):
+    def store(key, versions, request, response, seconds):
         if hasattr(response, "render") and callable(response.render):
             response.render()
         try:
-            cache.set(key, response, timeout=seconds)
+            cache.set(key, (versions, response), timeout=seconds)
         except Exception:  # noqa: BLE001 - serve it even if it cannot be stored
             logger.warning("Page cache unavailable: %s not stored", request.path)
             return
