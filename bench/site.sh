@@ -2,7 +2,8 @@
 # The busiest pages under load, side by side in one run (run as root):
 #   1. queries and render time, one request at a time (bench/bench_render.py);
 #   2. wrk -t2 -c20 -d15s --latency against `make serve` (gunicorn, debug off,
-#      SQLite, the demo site): uncached (PAGE_CACHE_SECONDS=0), with the app's
+#      SQLite, the demo site): uncached (PAGE_CACHE_SECONDS=0; with the default
+#      workers, then WEB_CONCURRENCY=2), with the app's
 #      page cache (local memory, then Redis), through Varnish with the
 #      project's VCL; then the ceilings: nginx serving saved copies of the
 #      same pages, and the same Varnish with a default VCL in front of nginx.
@@ -87,6 +88,10 @@ echo "$HEADER"; echo "$RULE"
 serve 0
 for page in $PAGES; do load "$page" "app, uncached" "http://127.0.0.1:$APP"; done
 stop_serving
+# The issue's own starting point used 2 workers: on 2 cores, one per core.
+WEB_CONCURRENCY=2 serve 0
+for page in $PAGES; do load "$page" "app, uncached, 2 workers" "http://127.0.0.1:$APP"; done
+stop_serving
 
 serve 600
 for page in $PAGES; do load "$page" "app page cache (local memory)" "http://127.0.0.1:$APP"; done
@@ -95,7 +100,7 @@ sed "s/.port = \"8000\";/.port = \"$APP\";/" deploy/varnish.vcl >"$WORK/site.vcl
 mkdir -p "$WORK/varnish-site" "$WORK/varnish-nginx"; chmod 755 "$WORK"/varnish-*; chmod 644 "$WORK/site.vcl"
 varnishd -a "127.0.0.1:$VARNISH" -f "$WORK/site.vcl" -n "$WORK/varnish-site" -s malloc,256m >/dev/null
 wait_for "http://127.0.0.1:$VARNISH/healthz"
-hits() { varnishstat -n "$1" -1 -f MAIN.cache_hit -f MAIN.cache_miss -f MAIN.cache_hitpass -f MAIN.s_pass | awk '{s[$1]=$2} END {print s["MAIN.cache_hit"]+0, s["MAIN.cache_miss"]+s["MAIN.cache_hitpass"]+s["MAIN.s_pass"]}'; }
+hits() { varnishstat -n "$1" -1 -f MAIN.cache_hit -f MAIN.cache_miss -f MAIN.cache_hitpass -f MAIN.cache_hitmiss -f MAIN.s_pass | awk '{s[$1]=$2} END {print s["MAIN.cache_hit"]+0, s["MAIN.cache_miss"]+s["MAIN.cache_hitpass"]+s["MAIN.cache_hitmiss"]+s["MAIN.s_pass"]}'; }
 VARNISH_ROWS=""
 for page in $PAGES; do
   read -r h0 m0 < <(hits "$WORK/varnish-site")
