@@ -263,10 +263,19 @@ class AppointmentRequestUpdateForm(WagtailAdminModelForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Notes are kept with the request and cannot be edited later.",
     )
+    # The status when this form was opened. A colleague may change it while
+    # the form is open: saving a note then must not put the old status back.
+    seen_status = forms.ChoiceField(
+        choices=AppointmentRequest.Status.choices, required=False, widget=forms.HiddenInput
+    )
 
     class Meta:
         model = AppointmentRequest
-        fields = ["status", "note"]
+        fields = ["status", "note", "seen_status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen_status"].initial = self.instance.status
 
 
 class AppointmentRequestEditView(ForbiddenNotRedirectMixin, generic.EditView):
@@ -290,9 +299,14 @@ class AppointmentRequestEditView(ForbiddenNotRedirectMixin, generic.EditView):
         appointment = self.form.instance
         user = self.request.user
         note_text = self.form.cleaned_data.get("note", "").strip()
+        # What the clerk saw when the form opened; the status now, for an older form.
+        seen_status = self.form.cleaned_data.get("seen_status") or self.original_status
         # Inside Wagtail's transaction (form_valid), with nothing read in it yet.
-        if appointment.status != self.original_status:
-            change_status(appointment, self.original_status, appointment.status, user)
+        if appointment.status != seen_status:
+            change_status(appointment, seen_status, appointment.status, user)
+        else:
+            # Left as it was: whatever a colleague set meanwhile stands.
+            appointment.status = self.original_status
         if note_text:
             Note.objects.create(request=appointment, author=user, text=note_text)
             # The note's text stays out of the audit log: it may hold health details.
@@ -414,7 +428,8 @@ class AppointmentRequestViewSet(ModelViewSet):
         "consented_at",
     ]
     edit_handler = ObjectList(
-        [FieldPanel("status"), FieldPanel("note")], base_form_class=AppointmentRequestUpdateForm
+        [FieldPanel("status"), FieldPanel("note"), FieldPanel("seen_status")],
+        base_form_class=AppointmentRequestUpdateForm,
     )
 
     def get_index_view_kwargs(self, **kwargs):

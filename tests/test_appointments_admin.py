@@ -363,6 +363,39 @@ class TestChanges:
         # Saving without a change records nothing.
         assert not StatusChange.objects.exists()
 
+    def test_a_note_from_a_form_opened_before_a_colleagues_change_keeps_their_status(
+        self, client, front_desk_user, appointment, django_user_model
+    ):
+        client.force_login(front_desk_user)
+        form = BeautifulSoup(client.get(urls(appointment)["change"]).content, "html.parser")
+        fields = {
+            field["name"]: field.get("value", "")
+            for field in form.select("form input[name], form textarea[name]")
+        }
+        fields["status"] = form.select_one("select[name=status] option[selected]")["value"]
+
+        colleague = Client()
+        colleague.force_login(
+            django_user_model.objects.create_superuser("sam", "sam@example.test", "pw")
+        )
+        colleague.post(urls(appointment)["change"], {"status": "scheduled", "note": ""})
+
+        fields["note"] = "Patient asked for a morning slot."
+        assert client.post(urls(appointment)["change"], fields).status_code == 302
+        appointment.refresh_from_db()
+        assert appointment.status == Status.SCHEDULED
+        assert list(StatusChange.objects.values_list("from_status", "to_status")) == [
+            ("new", "scheduled")
+        ]
+        assert appointment.notes.get().text == "Patient asked for a morning slot."
+
+        # A change made on that old form still applies, over the colleague's.
+        fields.update(status="contacted", note="")
+        client.post(urls(appointment)["change"], fields)
+        appointment.refresh_from_db()
+        assert appointment.status == Status.CONTACTED
+        assert StatusChange.objects.latest("changed_at").from_status == "scheduled"
+
     def test_staff_posts_are_not_held_to_the_public_body_limit(
         self, client, front_desk_user, appointment
     ):
