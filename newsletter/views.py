@@ -8,6 +8,8 @@ CSRF token or sets a csrftoken cookie:
 - the confirm and unsubscribe links carry a signed token (`newsletter.tokens`)
   that is their authentication; the unsubscribe POST also comes from mail
   providers (RFC 8058 one-click), which send no CSRF token and no Origin.
+  Opening either link only asks: its page's button (a POST) acts, so a mail
+  scanner that opens every link confirms and unsubscribes nobody.
 """
 
 import hashlib
@@ -90,8 +92,13 @@ def thanks(request):
 
 
 @never_cache
+@csrf_exempt  # authenticated by the signed token; the page sets no cookie to carry a CSRF token
 def confirm(request, token):
-    """The emailed link: confirms the address and says so; a bad link changes nothing."""
+    """The emailed link: GET asks, the page's button (POST) confirms; a bad link changes nothing.
+
+    Mail scanners and link previews open every link in an email: were opening
+    the link enough, they would confirm addresses their owners never confirmed.
+    """
     try:
         subscriber = tokens.subscriber_to_confirm(token)
     except tokens.InvalidToken:
@@ -99,11 +106,17 @@ def confirm(request, token):
     if subscriber is None:
         context = {"confirm_days": settings.NEWSLETTER_CONFIRM_DAYS}
         return TemplateResponse(request, "newsletter/link_invalid.html", context, status=400)
-    # Only the first visit sets the time; a second visit shows the same page.
-    NewsletterSubscriber.objects.pending().filter(pk=subscriber.pk).update(
-        confirmed_at=timezone.now()
-    )
-    return TemplateResponse(request, "newsletter/confirmed.html")
+    if request.method == "POST":
+        # Only the first confirmation sets the time; a second shows the same page.
+        NewsletterSubscriber.objects.pending().filter(pk=subscriber.pk).update(
+            confirmed_at=timezone.now()
+        )
+        return TemplateResponse(request, "newsletter/confirmed.html")
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
+    if subscriber.is_confirmed:
+        return TemplateResponse(request, "newsletter/confirmed.html")
+    return TemplateResponse(request, "newsletter/confirm.html", {"token": token})
 
 
 @never_cache

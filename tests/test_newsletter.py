@@ -181,12 +181,26 @@ class TestDoubleOptIn:
         assert "you are signed up" not in text.lower()
         assert soup_of(response).select_one('meta[name="robots"]')["content"] == "noindex"
 
-    def test_following_the_link_confirms_the_address(self, browser, sign_up, mailoutbox):
+    def test_opening_the_link_asks_and_its_button_confirms_the_address(
+        self, browser, sign_up, mailoutbox
+    ):
         sign_up()
-        response = browser.get(path_of(link_to(mailoutbox[0], "confirm")))
+        opened = browser.get(path_of(link_to(mailoutbox[0], "confirm")))
+        assert opened.status_code == 200
+        assert h1_text(opened) == "Confirm your subscription"
+        # A mail scanner opening every link in the email confirms nobody.
+        assert not NewsletterSubscriber.objects.get().is_confirmed
+        form = soup_of(opened).select_one("main form")
+        assert form["method"] == "post" and form.select_one("button").get_text() == (
+            "Confirm my subscription"
+        )
+        assert not form.select('input[name="csrfmiddlewaretoken"]')
+
+        response = browser.post(form["action"])
         assert response.status_code == 200
         assert h1_text(response) == "You are subscribed"
         assert NewsletterSubscriber.objects.get().is_confirmed
+        assert h1_text(browser.get(form["action"])) == "You are subscribed"
         assert list(NewsletterSubscriber.objects.confirmed()) == [
             NewsletterSubscriber.objects.get()
         ]
@@ -196,9 +210,10 @@ class TestDoubleOptIn:
     ):
         sign_up()
         path = path_of(link_to(mailoutbox[0], "confirm"))
-        browser.get(path)
+        browser.post(path)
         first = NewsletterSubscriber.objects.get().confirmed_at
-        assert h1_text(browser.get(path)) == "You are subscribed"
+        assert first is not None
+        assert h1_text(browser.post(path)) == "You are subscribed"
         assert NewsletterSubscriber.objects.get().confirmed_at == first
 
     def test_an_altered_link_confirms_nothing(self, browser, sign_up, mailoutbox):
@@ -208,17 +223,17 @@ class TestDoubleOptIn:
         other = "A" if token[5] != "A" else "B"
         altered = path.replace(token, token[:5] + other + token[6:])
         for bad in (altered, "/newsletter/confirm/not-a-token/"):
-            response = browser.get(bad)
-            assert response.status_code == 400
-            assert h1_text(response) == "This confirmation link does not work"
-            sign_up_again = soup_of(response).find("a", string="sign up again")
-            assert sign_up_again["href"] == "/newsletter/"
+            for response in (browser.get(bad), browser.post(bad)):
+                assert response.status_code == 400
+                assert h1_text(response) == "This confirmation link does not work"
+                sign_up_again = soup_of(response).find("a", string="sign up again")
+                assert sign_up_again["href"] == "/newsletter/"
         assert NewsletterSubscriber.objects.get().confirmed_at is None
 
     def test_an_unsubscribe_token_is_no_confirmation_token(self, browser, sign_up, mailoutbox):
         sign_up()
         token = path_of(link_to(mailoutbox[0], "unsubscribe")).split("/")[-2]
-        assert browser.get(f"/newsletter/confirm/{token}/").status_code == 400
+        assert browser.post(f"/newsletter/confirm/{token}/").status_code == 400
         assert NewsletterSubscriber.objects.get().confirmed_at is None
 
     def test_an_expired_link_confirms_nothing(self, browser, home, monkeypatch, settings):
@@ -229,7 +244,7 @@ class TestDoubleOptIn:
         )
         token = tokens.confirm_token(subscriber)
         monkeypatch.undo()
-        response = browser.get(f"/newsletter/confirm/{token}/")
+        response = browser.post(f"/newsletter/confirm/{token}/")
         assert response.status_code == 400
         assert "expired" in visible_text(response)
         subscriber.refresh_from_db()
@@ -239,7 +254,7 @@ class TestDoubleOptIn:
         sign_up()
         NewsletterSubscriber.objects.all().delete()
         sign_up()  # the same address again: a new row, which the old link must not confirm
-        assert browser.get(path_of(link_to(mailoutbox[0], "confirm"))).status_code == 400
+        assert browser.post(path_of(link_to(mailoutbox[0], "confirm"))).status_code == 400
         assert NewsletterSubscriber.objects.get().confirmed_at is None
 
     def test_signing_up_again_while_pending_resends_at_most_once_per_interval(
