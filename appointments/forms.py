@@ -18,7 +18,7 @@ from wagtail.models import Page
 
 from appointments.records import REASON_PAGE_MODELS, AppointmentRequest
 from locations.models import LocationPage
-from practice.navigation import at_most
+from practice.navigation import at_most, public
 
 PHONE_REGION = "US"
 NOT_SURE = "not-sure"
@@ -253,9 +253,8 @@ def _reason_kinds():
 
 
 def _reason_queryset(kinds):
-    return (
+    return public(
         Page.objects.live()
-        .public()
         .filter(content_type__in=kinds)
         .only("id", "title", "slug", "content_type_id", "show_in_menus")
     )
@@ -273,10 +272,15 @@ def reason_pages():
     kinds = _reason_kinds()
     pages = []
     for content_type_id in kinds:
-        of_kind = _reason_queryset(kinds).filter(content_type=content_type_id).order_by("title")
+        # The menu's pages first: one query tells a long list and holds what to show of it.
+        of_kind = (
+            _reason_queryset(kinds)
+            .filter(content_type=content_type_id)
+            .order_by("-show_in_menus", "title")
+        )
         shown, more = at_most(of_kind)
         if more:
-            shown = list(of_kind.filter(show_in_menus=True)[: len(shown)])
+            shown = [page for page in shown if page.show_in_menus]
         pages.extend(shown)
     for page in pages:
         page.kind = kinds[page.content_type_id]
