@@ -8,6 +8,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from practice import page_cache
 from practice import structured_data as schema
 from practice.models import (
     SECTION_FEATURES,
@@ -174,13 +175,28 @@ class ConditionPage(ClinicalReviewMixin, SEOMixin, Page):
             node["possibleTreatment"] = treatments
         return node
 
+    def listed_pages(self, request):
+        """The treatments (and whether there are more) and the related conditions it lists."""
+        return {
+            "treatments": (self.treatments(request), self.more_treatments),
+            "related": list(
+                public(
+                    self.related_conditions.live()
+                    .order_by("title")
+                    .only("title", "url_path", "path", "depth"),
+                    request,
+                )
+            ),
+        }
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["treatments"] = self.treatments(request)
-        context["related"] = public(
-            self.related_conditions.live()
-            .order_by("title")
-            .only("title", "url_path", "path", "depth"),
-            request,
+        # Kept until this page or a page it lists changes (page_cache.per_page_version).
+        listed = page_cache.per_page_version(
+            "condition-links", request, lambda: self.listed_pages(request)
         )
+        # The JSON-LD's possibleTreatment reads them too.
+        self._treatments, self.more_treatments = listed["treatments"]
+        context["treatments"] = self._treatments
+        context["related"] = listed["related"]
         return context

@@ -83,10 +83,15 @@ def dependents(page):
 # --- receivers -----------------------------------------------------------------------
 
 
-def remember_menu_fields(sender, instance, raw=False, **kwargs):
+def remember_menu_fields(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw or not isinstance(instance, Page) or instance.pk is None:
         return
     instance._menu_fields_before = Page.objects.filter(pk=instance.pk).values(*MENU_FIELDS).first()
+    if update_fields is None and hasattr(instance, "pages_showing_summary"):
+        # A whole save (publishing): the pages that listed it before the change.
+        # A procedure that stops naming a condition must still purge that page.
+        saved = type(instance).objects.filter(pk=instance.pk).first()
+        instance._shown_on_before = saved.pages_showing_summary() if saved else []
 
 
 def on_publish(sender, instance, **kwargs):
@@ -100,7 +105,8 @@ def on_publish(sender, instance, **kwargs):
     ):
         purge_site()
     else:
-        purge_pages([instance, *dependents(instance)])
+        shown_on_before = getattr(instance, "_shown_on_before", [])
+        purge_pages([instance, *dependents(instance), *shown_on_before])
 
 
 def on_tree_change(sender, instance=None, **kwargs):

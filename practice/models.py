@@ -227,6 +227,14 @@ class ClinicalReviewMixin(models.Model):
         )
         return {"author": people.get(self.author_id), "reviewer": people.get(self.reviewer_id)}
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Kept with the page's cached parts: a team member's publishing purges every page.
+        self.__dict__["byline"] = page_cache.per_page_version(
+            "byline", request, lambda: self.byline
+        )
+        return context
+
 
 class IndexPage(SEOMixin, Page):
     """A section's landing page: an introduction, then its pages as cards.

@@ -116,6 +116,38 @@ def per_site_version(name, site_id, build):
     return value
 
 
+def per_page_version(name, request, build):
+    """`build()`, kept until the page at `request.path` is purged, or the whole site.
+
+    For what a page shows of other pages (a procedure's conditions and
+    clinics, a byline's people): the purge rules that forget the page's
+    cached copy forget this too. A page's own publishing moves its path's
+    version; a listed page's title, address or publishing moves the site's,
+    and its summary the versions of the pages in its `pages_showing_summary`.
+    Previews build it every time. One cache round trip, as
+    `per_site_version`.
+    """
+    seconds = site_parts_cache_seconds()
+    if not seconds or getattr(request, "is_preview", False):
+        return build()
+    path_key = _path_version_key(request.path)
+    key = f"pagecache:page-part:{name}:{request.get_host()}:{path_key.rsplit(':', 1)[1]}"
+    try:
+        found = cache.get_many([SITE_VERSION_KEY, path_key, key])
+    except Exception:  # noqa: BLE001 - a cache that is down: build it every time
+        return build()
+    versions = (found.get(SITE_VERSION_KEY, 0), found.get(path_key, 0))
+    stored = found.get(key)
+    if stored is not None and stored[0] == versions:
+        return stored[1]
+    value = build()
+    try:
+        cache.set(key, (versions, value), timeout=seconds)
+    except Exception:  # noqa: BLE001
+        logger.warning("Page cache unavailable: page part %s not stored", name)
+    return value
+
+
 class PageCacheMiddleware:
     """Serve anonymous page views from the shared cache; store the cacheable ones."""
 

@@ -12,6 +12,7 @@ from wagtail.images import get_image_model_string
 from wagtail.models import Page, Site
 from wagtail.search import index
 
+from practice import page_cache
 from practice import structured_data as schema
 from practice.models import (
     SECTION_FEATURES,
@@ -249,6 +250,18 @@ class ProcedurePage(ClinicalReviewMixin, SEOMixin, Page):
         )
         return page_links(related[: self.related_procedures_shown], request), True
 
+    def listed_pages(self, request):
+        """The conditions it treats (A to Z) and the clinics that offer it, as the page lists them."""
+        fields = ("title", "url_path", "path", "depth")
+        return {
+            "conditions_treated": list(
+                public(self.conditions.live().order_by("title").only(*fields), request)
+            ),
+            "offered_at": list(
+                public(self.locations.live().order_by("path").only(*fields), request)
+            ),
+        }
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         if getattr(request, "is_preview", False):
@@ -265,12 +278,10 @@ class ProcedurePage(ClinicalReviewMixin, SEOMixin, Page):
         context["more_procedures"], context["more_is_selection"] = self.more_procedures(
             request, self.conditions.values("pk")
         )
-        context["conditions_treated"] = public(
-            self.conditions.live().order_by("title").only("title", "url_path", "path", "depth"),
-            request,
-        )
-        context["offered_at"] = public(
-            self.locations.live().order_by("path").only("title", "url_path", "path", "depth"),
-            request,
+        # Kept until this page or a page it lists changes (page_cache.per_page_version).
+        context.update(
+            page_cache.per_page_version(
+                "procedure-links", request, lambda: self.listed_pages(request)
+            )
         )
         return context

@@ -98,6 +98,16 @@ class TestPurgeRules:
         assert state(client, tree["other"]) == "hit"  # shows nothing of the block
         assert "Numbs one nerve for hours." in client.get(tree["index"].url).content.decode()
 
+    def test_a_procedure_that_stops_naming_a_condition_purges_that_conditions_page(
+        self, client, tree
+    ):
+        warm(client, tree["headache"], tree["other"])
+        publish_change(tree["block"], conditions=[])
+
+        assert state(client, tree["headache"]) == "miss"
+        assert "Nerve Block" not in client.get(tree["headache"].url).content.decode()
+        assert state(client, tree["other"]) == "hit"
+
     @pytest.mark.parametrize(
         "change",
         [
@@ -175,8 +185,9 @@ class TestWhatEveryPageShows:
         assert "practice_footerlink" not in sql and "practice_practicesettings" not in sql
         # The site and the page's route (3), the menu's pages, the footer's links,
         # the settings, the trail, "More procedures", the view restrictions of
-        # the page and its ancestors (2) and the paths of private pages.
-        assert len(second) == len(built_every_time) - 11
+        # the page and its ancestors (2), the paths of private pages, and the
+        # conditions and clinics the page lists (2): left, the page itself.
+        assert len(built_every_time) == 14 and len(second) == 1
 
     def test_each_page_marks_its_own_place_in_the_menu(self, client, tree):
         publish_change(tree["about"], show_in_menus=True)
@@ -244,6 +255,54 @@ class TestWhatEveryPageShows:
         menu, footer, _ = self.menu_and_footer(client, tree["other"])
         assert "About" not in menu
         assert "Nerve Block" not in footer
+
+    def test_a_procedure_lists_its_conditions_clinics_and_reviewer_as_they_are_now(
+        self, client, tree
+    ):
+        home = tree["home"]
+        clinics = factories.LocationIndexPageFactory(parent=home, slug="locations")
+        clinic = factories.LocationPageFactory(parent=clinics, title="Stamford")
+        reviewer = factories.TeamMemberPageFactory(
+            parent=home, title="Dr. Lee", name="Ana Lee", credentials="MD"
+        )
+        block = publish_change(tree["block"], locations=[clinic], reviewer=reviewer)
+
+        def shown():
+            html = BeautifulSoup(client.get(block.url).content, "html.parser")
+            return (
+                [a.get_text() for a in html.select("#conditions-treated ~ ul a")],
+                [a.get_text() for a in html.select("#offered-at ~ ul a")],
+                [a.get_text() for a in html.select(".byline a")],
+            )
+
+        assert shown() == (["Headache"], ["Stamford"], ["Ana Lee, MD"])
+        assert shown() == (["Headache"], ["Stamford"], ["Ana Lee, MD"])
+
+        publish_change(tree["headache"], title="Headaches")
+        publish_change(clinic, title="Stamford Clinic")
+        publish_change(reviewer, name="Ana Lee-Park")
+        assert shown() == (["Headaches"], ["Stamford Clinic"], ["Ana Lee-Park, MD"])
+
+        migraine = factories.ConditionPageFactory(
+            parent=tree["headache"].get_parent(), title="Migraine"
+        )
+        block = publish_change(block, conditions=[tree["headache"], migraine])
+        assert shown()[0] == ["Headaches", "Migraine"]
+
+        tree["headache"].unpublish()
+        PageViewRestriction.objects.create(page=clinic, restriction_type="login")
+        assert shown()[:2] == (["Migraine"], [])
+
+    def test_a_condition_lists_its_treatments_as_they_are_now(self, client, tree):
+        def treatments():
+            html = BeautifulSoup(client.get(tree["headache"].url).content, "html.parser")
+            return [a.get_text(" ", strip=True) for a in html.select("#treatments ~ ul li")]
+
+        assert treatments() == ["Nerve Block Numbs a nerve."]
+        publish_change(tree["block"], summary="Calms an irritated nerve.")
+        assert treatments() == ["Nerve Block Calms an irritated nerve."]
+        publish_change(tree["block"], conditions=[])
+        assert treatments() == []
 
     def test_a_changed_phone_number_shows_on_every_page_at_once(self, client, tree):
         client.get(tree["other"].url)
