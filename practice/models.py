@@ -327,13 +327,23 @@ class HomePage(SEOMixin, Page):  # noqa: DJ008 (Page's __str__ is the title)
                 return page.specific.route(request, [])
         return super().route(request, path_components)
 
+    def listed_pages(self, request):
+        """The featured conditions and services and the clinics, as the home page lists them."""
+        location_model = apps.get_model("locations.LocationPage")
+        return {
+            "featured_conditions": self.featured_pages("featured_conditions"),
+            "featured_services": self.featured_pages("featured_services"),
+            "locations": list(
+                public(location_model.objects.descendant_of(self).live().order_by("path"), request)
+            ),
+        }
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["featured_conditions"] = self.featured_pages("featured_conditions")
-        context["featured_services"] = self.featured_pages("featured_services")
-        location_model = apps.get_model("locations.LocationPage")
-        context["locations"] = public(
-            location_model.objects.descendant_of(self).live().order_by("path"), request
+        # Kept until the home page or a page it lists changes (page_cache.per_page_version):
+        # publishing any page purges the home page.
+        context.update(
+            page_cache.per_page_version("home-links", request, lambda: self.listed_pages(request))
         )
         return context
 

@@ -293,6 +293,23 @@ class TestWhatEveryPageShows:
         PageViewRestriction.objects.create(page=clinic, restriction_type="login")
         assert shown()[:2] == (["Migraine"], [])
 
+    def test_the_home_page_shows_its_clinics_as_they_are_now(self, client, tree):
+        clinics = factories.LocationIndexPageFactory(parent=tree["home"], slug="locations")
+        stamford = factories.LocationPageFactory(parent=clinics, title="Stamford")
+
+        def cards():
+            html = BeautifulSoup(client.get(tree["home"].url).content, "html.parser")
+            section = html.select_one("section[aria-labelledby=locations-heading]")
+            return [card.get_text(" ", strip=True) for card in section.select(".card")]
+
+        assert cards() == cards() == ["Stamford Phone: (203) 555-0100"]
+        publish_change(stamford, phone="(203) 555-0199")
+        greenwich = factories.LocationPageFactory(parent=clinics, title="Greenwich", live=False)
+        greenwich.save_revision().publish()
+        assert cards() == ["Stamford Phone: (203) 555-0199", "Greenwich Phone: (203) 555-0100"]
+        stamford.unpublish()
+        assert cards() == ["Greenwich Phone: (203) 555-0100"]
+
     def test_a_condition_lists_its_treatments_as_they_are_now(self, client, tree):
         def treatments():
             html = BeautifulSoup(client.get(tree["headache"].url).content, "html.parser")
