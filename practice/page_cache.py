@@ -20,6 +20,7 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 logger = logging.getLogger(__name__)
@@ -41,7 +42,11 @@ def _path_version_key(path):
 
 def _response_key(request):
     full = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"pagecache:page:{request.get_host()}:{full}"
+    # Stored as sent, gzipped or not (GZipMiddleware is inside): one copy for each.
+    encoding = (
+        "gzip" if re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")) else "identity"
+    )
+    return f"pagecache:page:{request.get_host()}:{encoding}:{full}"
 
 
 def mark_cacheable(request):

@@ -83,10 +83,10 @@ MIDDLEWARE = [
     # Before anything reads a body (the CSRF check reads request.POST): 413 from Content-Length.
     "practice.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.middleware.gzip.GZipMiddleware",
-    # Inside gzip (cached pages are stored plain), outside sessions and CSRF
-    # (a hit costs two cache reads and nothing else).
+    # Outside gzip (a page is compressed once, when stored, not on every hit),
+    # outside sessions and CSRF (a hit costs one cache read and nothing else).
     "practice.page_cache.PageCacheMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -169,8 +169,9 @@ INDEX_PAGE_SIZE = 50
 # Anonymous page views are kept this long in the cache above (0 = off), and
 # purged by the page tree when pages change (practice/cache_purge.py).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
-# What every page shows alike (the menu's pages, the footer's links) is built
-# once per change of the site and kept this long (0 = built on every render).
+# Parts of pages are built once per change and kept this long (0 = built on
+# every render): what every page shows alike (the menu, the footer's links),
+# and what a page lists of other pages (practice/page_cache.py).
 SITE_PARTS_CACHE_SECONDS = int(os.environ.get("SITE_PARTS_CACHE_SECONDS", "600"))
 
 # An HTTP cache in front (Varnish, or a CDN): purged by the same rules.

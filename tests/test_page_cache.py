@@ -1,5 +1,7 @@
 """Anonymous page views come from the cache, and every kind of change purges what it should."""
 
+import gzip
+
 import pytest
 from bs4 import BeautifulSoup
 from django.db import connection
@@ -66,6 +68,20 @@ class TestWhatIsCached:
         control = second["Cache-Control"]
         assert "public" in control and "s-maxage=" in control and "max-age=0" in control
         assert "Cookie" in second["Vary"]
+
+    def test_browsers_that_take_gzip_and_clients_that_do_not_each_get_their_copy(
+        self, client, tree
+    ):
+        plain = client.get(tree["block"].url)
+        gzip_headers = {"Accept-Encoding": "gzip, deflate, br"}
+        assert client.get(tree["block"].url, headers=gzip_headers)["X-Page-Cache"] == "miss"
+        zipped = client.get(tree["block"].url, headers=gzip_headers)
+        assert zipped["X-Page-Cache"] == "hit" and zipped["Content-Encoding"] == "gzip"
+        assert gzip.decompress(zipped.content) == plain.content
+        assert "Accept-Encoding" in zipped["Vary"] and "Cookie" in zipped["Vary"]
+        again = client.get(tree["block"].url)
+        assert again["X-Page-Cache"] == "hit" and not again.has_header("Content-Encoding")
+        assert again.content == plain.content
 
     def test_signed_in_staff_get_fresh_pages_and_never_fill_the_cache(
         self, client, tree, django_user_model
