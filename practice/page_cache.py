@@ -93,32 +93,37 @@ def site_parts_cache_seconds():
     return getattr(settings, "SITE_PARTS_CACHE_SECONDS", 600)
 
 
+def _kept(key, version_keys, build):
+    """`build()`, stored under `key` with the versions at `version_keys`, and served while
+    they stand. One cache round trip reads the versions and the stored value together;
+    a cache that is down builds it every time.
+    """
+    try:
+        found = cache.get_many([*version_keys, key])
+    except Exception:  # noqa: BLE001 - a cache that is down: build it every time
+        return build()
+    versions = tuple(found.get(version_key, 0) for version_key in version_keys)
+    stored = found.get(key)
+    if stored is not None and stored[0] == versions:
+        return stored[1]
+    value = build()
+    try:
+        cache.set(key, (versions, value), timeout=site_parts_cache_seconds())
+    except Exception:  # noqa: BLE001
+        logger.warning("Page cache unavailable: %s not stored", key)
+    return value
+
+
 def per_site_version(name, site_id, build):
     """`build()`, kept in the shared cache until what menus or site settings show changes.
 
     For what every page shows the same way (the menu's pages, the footer's
     links): built once per site and change, not on every render, even for
-    pages that are not cached whole. One cache round trip reads the stored
-    value and the site's version together; a cache that is down builds it.
+    pages that are not cached whole.
     """
-    seconds = site_parts_cache_seconds()
-    if not seconds:
+    if not site_parts_cache_seconds():
         return build()
-    key = f"pagecache:site-part:{name}:{site_id}"
-    try:
-        found = cache.get_many([SITE_VERSION_KEY, key])
-    except Exception:  # noqa: BLE001 - a cache that is down: build it every time
-        return build()
-    version = found.get(SITE_VERSION_KEY, 0)
-    stored = found.get(key)
-    if stored is not None and stored[0] == version:
-        return stored[1]
-    value = build()
-    try:
-        cache.set(key, (version, value), timeout=seconds)
-    except Exception:  # noqa: BLE001
-        logger.warning("Page cache unavailable: site part %s not stored", name)
-    return value
+    return _kept(f"pagecache:site-part:{name}:{site_id}", [SITE_VERSION_KEY], build)
 
 
 def per_page_version(name, request, build):
@@ -129,28 +134,13 @@ def per_page_version(name, request, build):
     cached copy forget this too. A page's own publishing moves its path's
     version; a listed page's title, address or publishing moves the site's,
     and its summary the versions of the pages in its `pages_showing_summary`.
-    Previews build it every time. One cache round trip, as
-    `per_site_version`.
+    Previews build it every time.
     """
-    seconds = site_parts_cache_seconds()
-    if not seconds or getattr(request, "is_preview", False):
+    if not site_parts_cache_seconds() or getattr(request, "is_preview", False):
         return build()
     path_key = _path_version_key(request.path)
     key = f"pagecache:page-part:{name}:{request.get_host()}:{path_key.rsplit(':', 1)[1]}"
-    try:
-        found = cache.get_many([SITE_VERSION_KEY, path_key, key])
-    except Exception:  # noqa: BLE001 - a cache that is down: build it every time
-        return build()
-    versions = (found.get(SITE_VERSION_KEY, 0), found.get(path_key, 0))
-    stored = found.get(key)
-    if stored is not None and stored[0] == versions:
-        return stored[1]
-    value = build()
-    try:
-        cache.set(key, (versions, value), timeout=seconds)
-    except Exception:  # noqa: BLE001
-        logger.warning("Page cache unavailable: page part %s not stored", name)
-    return value
+    return _kept(key, [SITE_VERSION_KEY, path_key], build)
 
 
 class PageCacheMiddleware:
