@@ -83,14 +83,15 @@ def dependents(page):
 # --- receivers -----------------------------------------------------------------------
 
 
-def remember_menu_fields(sender, instance, raw=False, update_fields=None, **kwargs):
+def remember_before_save(sender, instance, raw=False, update_fields=None, **kwargs):
+    """What a page's publishing compares with: its menu fields and where it was listed."""
     if raw or not isinstance(instance, Page) or instance.pk is None:
         return
     instance._menu_fields_before = Page.objects.filter(pk=instance.pk).values(*MENU_FIELDS).first()
     if update_fields is None and hasattr(instance, "pages_showing_summary"):
         # A whole save (publishing): the pages that listed it before the change.
         # A procedure that stops naming a condition must still purge that page.
-        saved = type(instance).objects.filter(pk=instance.pk).first()
+        saved = type(instance).objects.only("pk").filter(pk=instance.pk).first()
         instance._shown_on_before = saved.pages_showing_summary() if saved else []
 
 
@@ -120,7 +121,7 @@ def on_setting_saved(sender, instance, raw=False, **kwargs):
 
 
 def connect():
-    pre_save.connect(remember_menu_fields, dispatch_uid="practice.cache.remember")
+    pre_save.connect(remember_before_save, dispatch_uid="practice.cache.remember")
     page_published.connect(on_publish, dispatch_uid="practice.cache.publish")
     page_unpublished.connect(on_tree_change, dispatch_uid="practice.cache.unpublish")
     post_page_move.connect(on_tree_change, dispatch_uid="practice.cache.move")

@@ -34,14 +34,18 @@ def page_cache_seconds():
     return getattr(settings, "PAGE_CACHE_SECONDS", 600)
 
 
+def _path_hash(path):
+    return hashlib.sha256(path.encode()).hexdigest()[:32]
+
+
 def _path_version_key(path):
     # By path alone: a purge of /about/ on one of several sites also purges the
     # others' /about/, a harmless extra miss.
-    return "pagecache:path-version:" + hashlib.sha256(path.encode()).hexdigest()[:32]
+    return f"pagecache:path-version:{_path_hash(path)}"
 
 
 def _response_key(request):
-    full = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    full = _path_hash(request.get_full_path())
     # Stored as sent, gzipped or not (GZipMiddleware is inside): one copy for each.
     encoding = (
         "gzip" if re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")) else "identity"
@@ -93,19 +97,33 @@ def site_parts_cache_seconds():
     return getattr(settings, "SITE_PARTS_CACHE_SECONDS", 600)
 
 
-def _kept(key, version_keys, build):
-    """`build()`, stored under `key` with the versions at `version_keys`, and served while
-    they stand. One cache round trip reads the versions and the stored value together;
-    a cache that is down builds it every time.
+NOT_STORED = object()
+
+
+def _read(key, version_keys):
+    """(the current versions at `version_keys`, what `key` holds if stored under them).
+
+    One cache round trip; NOT_STORED when `key` holds nothing or was stored
+    under other versions (a purge since). Raises when the cache is down.
     """
-    try:
-        found = cache.get_many([*version_keys, key])
-    except Exception:  # noqa: BLE001 - a cache that is down: build it every time
-        return build()
+    found = cache.get_many([*version_keys, key])
     versions = tuple(found.get(version_key, 0) for version_key in version_keys)
     stored = found.get(key)
     if stored is not None and stored[0] == versions:
-        return stored[1]
+        return versions, stored[1]
+    return versions, NOT_STORED
+
+
+def _kept(key, version_keys, build):
+    """`build()`, stored under `key` with the versions at `version_keys`, and served while
+    they stand; a cache that is down builds it every time.
+    """
+    try:
+        versions, value = _read(key, version_keys)
+    except Exception:  # noqa: BLE001 - a cache that is down: build it every time
+        return build()
+    if value is not NOT_STORED:
+        return value
     value = build()
     try:
         cache.set(key, (versions, value), timeout=site_parts_cache_seconds())
@@ -139,7 +157,7 @@ def per_page_version(name, request, build):
     if not site_parts_cache_seconds() or getattr(request, "is_preview", False):
         return build()
     path_key = _path_version_key(request.path)
-    key = f"pagecache:page-part:{name}:{request.get_host()}:{path_key.rsplit(':', 1)[1]}"
+    key = f"pagecache:page-part:{name}:{request.get_host()}:{_path_hash(request.path)}"
     return _kept(key, [SITE_VERSION_KEY, path_key], build)
 
 
@@ -158,7 +176,7 @@ class PageCacheMiddleware:
         found = self.lookup(request) if seconds else None
         if found is not None:
             key, versions, cached = found
-            if cached is not None:
+            if cached is not NOT_STORED:
                 cached["X-Page-Cache"] = "hit"
                 return cached
 
@@ -174,18 +192,13 @@ class PageCacheMiddleware:
 
     @staticmethod
     def lookup(request):
-        """(key, current versions, the stored response if still current), or None if the cache is down."""
-        path_key = _path_version_key(request.path)
+        """(key, current versions, the stored response or NOT_STORED), or None if the cache is down."""
         key = _response_key(request)
         try:
-            found = cache.get_many([SITE_VERSION_KEY, path_key, key])
+            versions, cached = _read(key, [SITE_VERSION_KEY, _path_version_key(request.path)])
         except Exception:  # noqa: BLE001 - a cache that is down serves pages uncached
             return None
-        versions = (found.get(SITE_VERSION_KEY, 0), found.get(path_key, 0))
-        stored = found.get(key)
-        if stored is not None and stored[0] == versions:
-            return key, versions, stored[1]
-        return key, versions, None
+        return key, versions, cached
 
     @staticmethod
     def store(key, versions, request, response, seconds):
