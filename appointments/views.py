@@ -21,6 +21,7 @@ from wagtail.models import Site
 from appointments import ratelimit, tasks
 from appointments.forms import AppointmentRequestForm
 from appointments.records import AppointmentRequest, AppointmentSettings, new_reference
+from practice.clients import client_address
 
 logger = logging.getLogger(__name__)
 
@@ -34,17 +35,6 @@ def private(response):
     """Never kept by a shared cache: the form has a CSRF token, the thanks a reference."""
     add_never_cache_headers(response)
     return response
-
-
-def client_address(request):
-    """The patient's address; X-Forwarded-For only behind a proxy we trust to set it."""
-    if getattr(settings, "APPOINTMENT_TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        # Our proxy appends the address it saw: the last entry is the one it vouches for.
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if hops:
-            return hops[-1]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def over_rate_limit(request):

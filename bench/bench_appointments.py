@@ -105,7 +105,7 @@ def client(index, count, url, run_id, results, lock):
 
 def stored_counts(run_id):
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "practice.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DJANGO_DEBUG", "1")
     import django
 

@@ -58,7 +58,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "practice.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ["PAGE_CACHE_SECONDS"] = "0"
 
 from bench_search import CONDITIONS, PROCEDURES, grow  # noqa: E402 (runs django.setup())
@@ -72,7 +72,7 @@ from wagtail.models import Page, Site  # noqa: E402
 from appointments.views import thanks_code  # noqa: E402
 from conditions.models import ConditionPage  # noqa: E402
 from demo.loader import DemoLoader  # noqa: E402
-from practice import page_cache  # noqa: E402
+from pagecache import versions  # noqa: E402
 from practice.models import IndexPage, StandardPage  # noqa: E402
 from procedures.models import ProcedurePage  # noqa: E402
 
@@ -346,7 +346,7 @@ def main():
     assert ConditionPage.objects.count() >= CONDITIONS
     # The pages were added without publishing (no purge signals): forget the
     # menus, routes and lists kept from the demo-size site.
-    page_cache.purge_everything()
+    versions.purge_everything()
     print(f"grown in {time.perf_counter() - started:.0f} s: {count()}")
     started = time.perf_counter()
     after = measure(client, args.sample)

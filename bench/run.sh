@@ -34,7 +34,7 @@ $PY manage.py migrate --no-input >/dev/null
 $PY manage.py collectstatic --no-input >/dev/null
 $PY manage.py load_demo >/dev/null
 WORKERS=${WORKERS:-$(( $(nproc) * 2 ))}
-.venv/bin/gunicorn practice.wsgi:application --bind "127.0.0.1:$WEBPORT" --workers "$WORKERS" \
+.venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:$WEBPORT" --workers "$WORKERS" \
   --access-logfile /dev/null --error-logfile "$PGTMP/gunicorn.log" &
 GUNICORN_PID=$!
 for _ in $(seq 100); do

@@ -162,7 +162,7 @@ def production_settings_failures(env):
     """What the plain-HTTP gate server turns off must be on in production settings."""
     gate_only = ("DJANGO_SECURE", "DJANGO_SERVE_MEDIA", "APPOINTMENT_RATE_LIMIT")
     prod = {k: v for k, v in env.items() if k not in gate_only}
-    prod["DJANGO_SETTINGS_MODULE"] = "practice.settings"
+    prod["DJANGO_SETTINGS_MODULE"] = "config.settings"
     code, out, err = run([PYTHON, "-c", PROD_SETTINGS_PROBE], 60, cwd=ROOT, env=prod)
     if code != 0:
         return [f"could not read production settings: {err.strip()[-300:]}"]
@@ -184,7 +184,7 @@ def start_server(env, port, log_path):
             PYTHON,
             "-m",
             "gunicorn",
-            "practice.wsgi",
+            "config.wsgi",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
@@ -214,7 +214,7 @@ def discover(env, base):
     os.environ.update(
         {k: env[k] for k in ("DATABASE_URL", "DJANGO_DEBUG", "DJANGO_SECRET_KEY", "DJANGO_SECURE")}
     )
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "practice.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()

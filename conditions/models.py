@@ -8,7 +8,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-from practice import page_cache
+from pagecache import versions
 from practice import structured_data as schema
 from practice.models import (
     SECTION_FEATURES,
@@ -191,8 +191,8 @@ class ConditionPage(ClinicalReviewMixin, SEOMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # Kept until this page or a page it lists changes (page_cache.per_page_version).
-        listed = page_cache.per_page_version(
+        # Kept until this page or a page it lists changes (versions.per_page_version).
+        listed = versions.per_page_version(
             "condition-links", request, lambda: self.listed_pages(request)
         )
         # The JSON-LD's possibleTreatment reads them too.

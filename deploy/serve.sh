@@ -27,6 +27,6 @@ WORKER_PID=$!
 trap 'kill "$WORKER_PID" 2>/dev/null || true' EXIT INT TERM
 
 echo "Serving http://$HOST:$PORT/ with $WORKERS gunicorn workers and one db_worker."
-.venv/bin/gunicorn practice.wsgi:application --config deploy/gunicorn.conf.py \
+.venv/bin/gunicorn config.wsgi:application --config deploy/gunicorn.conf.py \
   --bind "$HOST:$PORT" --workers "$WORKERS" \
   --access-logfile - --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}"

@@ -28,7 +28,7 @@ from wagtail.images import get_image_model_string
 from wagtail.models import Orderable, Page, PagePermissionTester, Site
 from wagtail.search import index
 
-from practice import page_cache
+from pagecache import versions
 
 # The site's image model is declared in practice.images; imported here so Django finds it.
 from practice.images import PatientPageForm, SiteImage, SiteRendition  # noqa: F401
@@ -230,9 +230,7 @@ class ClinicalReviewMixin(models.Model):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # Kept with the page's cached parts: a team member's publishing purges every page.
-        self.__dict__["byline"] = page_cache.per_page_version(
-            "byline", request, lambda: self.byline
-        )
+        self.__dict__["byline"] = versions.per_page_version("byline", request, lambda: self.byline)
         return context
 
 
@@ -340,10 +338,10 @@ class HomePage(SEOMixin, Page):  # noqa: DJ008 (Page's __str__ is the title)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # Kept until the home page or a page it lists changes (page_cache.per_page_version):
+        # Kept until the home page or a page it lists changes (versions.per_page_version):
         # publishing any page purges the home page.
         context.update(
-            page_cache.per_page_version("home-links", request, lambda: self.listed_pages(request))
+            versions.per_page_version("home-links", request, lambda: self.listed_pages(request))
         )
         return context
 
@@ -536,7 +534,7 @@ class PracticeSettings(ClusterableModel, BaseSiteSetting):
         site = Site.find_for_request(request)
         if site is None:
             return super().for_request(request)
-        details = page_cache.per_site_version(
+        details = versions.per_site_version(
             "practice-settings", site.pk, lambda: cls.for_site(site)
         )
         details._request = request
@@ -558,7 +556,7 @@ class PracticeSettings(ClusterableModel, BaseSiteSetting):
             links = self.footer_links.select_related("page").filter(page__live=True)
             return [(link.column, link.page.title, link.page.get_url(request)) for link in links]
 
-        return page_cache.per_site_version("footer-links", self.site_id, build)
+        return versions.per_site_version("footer-links", self.site_id, build)
 
     @cached_property
     def social_links(self):

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db.models import Q
 from wagtail.models import Page, PageViewRestriction
 
-from practice import page_cache
+from pagecache import versions
 
 
 @dataclass
@@ -46,7 +46,7 @@ def public(queryset, request=None):
 
 def restricted_paths():
     """The tree paths of the pages with a view restriction (their subtrees are private)."""
-    return page_cache.per_site_version(
+    return versions.per_site_version(
         "restricted-paths",
         "all",
         lambda: list(PageViewRestriction.objects.values_list("page__path", flat=True)),
@@ -101,7 +101,7 @@ def children_links(model, parent_path, depth, site_id, request=None, limit=None)
         return page_links(pages[:limit] if limit else pages, request)
 
     name = f"children:{model._meta.label}:{parent_path}:{limit}"
-    return page_cache.per_site_version(name, site_id, build)
+    return versions.per_site_version(name, site_id, build)
 
 
 @dataclass(frozen=True)
@@ -146,13 +146,13 @@ def site_outline(site, request=None):
     """The live, public pages of the site's first two levels, in tree order.
 
     Read once per request, and kept in the shared cache until something menus
-    show changes (`page_cache.per_site_version`): the main menu and the links
+    show changes (`versions.per_site_version`): the main menu and the links
     to a section's page (`section_url`) both come from it.
     """
     cached = getattr(request, "_site_outline", None)
     if cached is not None and cached[0] == site.pk:
         return cached[1]
-    outline = page_cache.per_site_version("outline", site.pk, lambda: _read_outline(site, request))
+    outline = versions.per_site_version("outline", site.pk, lambda: _read_outline(site, request))
     if request is not None:
         request._site_outline = (site.pk, outline)
     return outline

@@ -12,7 +12,7 @@ from wagtail.images import get_image_model_string
 from wagtail.models import Page, Site
 from wagtail.search import index
 
-from practice import page_cache
+from pagecache import versions
 from practice import structured_data as schema
 from practice.models import (
     SECTION_FEATURES,
@@ -278,9 +278,9 @@ class ProcedurePage(ClinicalReviewMixin, SEOMixin, Page):
         context["more_procedures"], context["more_is_selection"] = self.more_procedures(
             request, self.conditions.values("pk")
         )
-        # Kept until this page or a page it lists changes (page_cache.per_page_version).
+        # Kept until this page or a page it lists changes (versions.per_page_version).
         context.update(
-            page_cache.per_page_version(
+            versions.per_page_version(
                 "procedure-links", request, lambda: self.listed_pages(request)
             )
         )

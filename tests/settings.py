@@ -1,7 +1,7 @@
 """Settings for the test suite: the product's settings, with what tests need changed.
 
 Named in pyproject.toml (pytest-django's DJANGO_SETTINGS_MODULE), so
-practice/settings.py behaves the same whoever imports it. The database is
+config/settings.py behaves the same whoever imports it. The database is
 still chosen by DATABASE_URL (PostgreSQL in CI, SQLite otherwise).
 """
 
@@ -10,7 +10,7 @@ import os
 # A key only this suite uses; production refuses to start without a real one.
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key-not-for-any-real-site")
 
-from practice.settings import *  # noqa: E402, F403
+from config.settings import *  # noqa: E402, F403
 
 # Tests talk plain HTTP to the test client and the live server.
 SECURE_SSL_REDIRECT = False

@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
-from practice import health
+from config import health
 
 pytestmark = pytest.mark.django_db
 

@@ -107,7 +107,7 @@ def nodes(node_env):
     for _ in range(2):
         port = free_port()
         process = subprocess.Popen(
-            [GUNICORN, "practice.wsgi:application", "--bind", f"127.0.0.1:{port}"]
+            [GUNICORN, "config.wsgi:application", "--bind", f"127.0.0.1:{port}"]
             + ["--workers", "2", "--timeout", "60"],
             cwd=ROOT,
             env=node_env,

@@ -5,7 +5,8 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
-from practice import navigation, page_cache
+from pagecache import versions
+from practice import navigation
 from practice import structured_data as schema
 from practice.phone import tel_uri
 
@@ -33,7 +34,7 @@ def _crumbs(context):
         and not getattr(request, "is_preview", False)
     ):
         # Ancestors' titles: kept with the menus until the site changes.
-        crumbs = page_cache.per_site_version(
+        crumbs = versions.per_site_version(
             f"breadcrumbs:{page.pk}", site.pk, lambda: navigation.breadcrumbs(page, site, request)
         )
     else:
@@ -61,7 +62,7 @@ def main_menu(context):
     if site is None:
         return render()
     place = navigation.menu_place(site, page)
-    return mark_safe(page_cache.per_site_version(f"menu-html:{place}", site.pk, render))
+    return mark_safe(versions.per_site_version(f"menu-html:{place}", site.pk, render))
 
 
 @register.simple_tag(takes_context=True)
@@ -78,9 +79,7 @@ def site_footer(context):
         return template.render(context)
     year = timezone.localdate().year  # the copyright line's {% now "Y" %}
     return mark_safe(
-        page_cache.per_site_version(
-            f"footer-html:{year}", site.pk, lambda: template.render(context)
-        )
+        versions.per_site_version(f"footer-html:{year}", site.pk, lambda: template.render(context))
     )
 
 

@@ -7,7 +7,7 @@ The rules, by what changed:
 - anything the menus or every page show (a title, a slug, "show in menus",
   a page published for the first time, unpublished, moved, reordered,
   deleted or made private) or any site setting: every page, and the menu and
-  footer kept for every page (`page_cache.per_site_version`).
+  footer kept for every page (`versions.per_site_version`).
 """
 
 import logging
@@ -18,7 +18,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from practice import page_cache
+from pagecache import versions
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def frontend_cache_enabled():
 
 def purge_pages(pages):
     pages = [page for page in pages if page is not None]
-    page_cache.purge_paths(_paths(pages))
+    versions.purge_paths(_paths(pages))
     if frontend_cache_enabled():
         from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
 
@@ -58,7 +58,7 @@ def purge_pages(pages):
 
 
 def purge_site():
-    page_cache.purge_everything()
+    versions.purge_everything()
     if frontend_cache_enabled():
         from wagtail.contrib.frontend_cache.utils import PurgeBatch
 
@@ -121,14 +121,14 @@ def on_setting_saved(sender, instance, raw=False, **kwargs):
 
 
 def connect():
-    pre_save.connect(remember_before_save, dispatch_uid="practice.cache.remember")
-    page_published.connect(on_publish, dispatch_uid="practice.cache.publish")
-    page_unpublished.connect(on_tree_change, dispatch_uid="practice.cache.unpublish")
-    post_page_move.connect(on_tree_change, dispatch_uid="practice.cache.move")
-    post_delete.connect(on_page_deleted, dispatch_uid="practice.cache.delete")
-    post_save.connect(on_setting_saved, dispatch_uid="practice.cache.setting")
+    pre_save.connect(remember_before_save, dispatch_uid="pagecache.remember")
+    page_published.connect(on_publish, dispatch_uid="pagecache.publish")
+    page_unpublished.connect(on_tree_change, dispatch_uid="pagecache.unpublish")
+    post_page_move.connect(on_tree_change, dispatch_uid="pagecache.move")
+    post_delete.connect(on_page_deleted, dispatch_uid="pagecache.delete")
+    post_save.connect(on_setting_saved, dispatch_uid="pagecache.setting")
 
 
 def on_page_deleted(sender, instance, **kwargs):
     if isinstance(instance, Page) and instance.live or isinstance(instance, PageViewRestriction):
-        page_cache.purge_everything()
+        versions.purge_everything()

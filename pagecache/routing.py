@@ -4,7 +4,7 @@ Wagtail finds the site (one query), then the root page and walks down from it
 (two queries a level; `HomePage.route` cuts that to four in all). The answer
 only changes when something menus show changes (a slug, publishing,
 unpublishing, a move, a site's host name), which is what bumps the site
-version of `page_cache.per_site_version`. So the site and the page's id and
+version of `versions.per_site_version`. So the site and the page's id and
 type are kept under that version: a page view then costs one query to load
 the page itself. A URL not found in the cache takes Wagtail's walk; a page
 found there is loaded fresh and must still be live at that very path. The
@@ -20,7 +20,7 @@ from django.http import Http404
 from wagtail import views as wagtail_views
 from wagtail.models import Page, PageViewRestriction, Site
 
-from practice import page_cache
+from pagecache import versions
 
 
 def _find(request, path):
@@ -46,13 +46,11 @@ def _find(request, path):
 
 def prime_route(request, path):
     """Set Wagtail's per-request site and route from the cache, when the page is known."""
-    if not page_cache.site_parts_cache_seconds():
+    if not versions.site_parts_cache_seconds():
         return
     host = request._get_raw_host()
     key = hashlib.sha256(f"{host}|{path}".encode()).hexdigest()[:32]
-    site, page = page_cache.per_site_version(
-        f"page-route:{key}", "all", lambda: _find(request, path)
-    )
+    site, page = versions.per_site_version(f"page-route:{key}", "all", lambda: _find(request, path))
     if site is None:
         return
     request._wagtail_site = site

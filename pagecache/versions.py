@@ -1,9 +1,4 @@
-"""Anonymous page views served from the shared cache, and purged by the page tree.
-
-What is cached: GET and HEAD of Wagtail pages by visitors without a session
-(no login), answered 200 without a cookie and not marked private or
-no-store. The request form, its thank-you page and search results mark
-themselves uncacheable; the admin, forms and logged-in users are never cached.
+"""Versions under which pages and parts of pages are kept in the shared cache.
 
 A stored page carries two versions: one for the whole site (bumped when
 anything that menus show changes, or a site setting) and one for the page's
@@ -20,18 +15,10 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.middleware.gzip import re_accepts_gzip
-from django.utils.cache import patch_cache_control, patch_vary_headers
 
 logger = logging.getLogger(__name__)
 
 SITE_VERSION_KEY = "pagecache:site-version"
-# Shared caches (a CDN, Varnish) may keep a page this long; they are purged on change.
-SHARED_MAX_AGE = 600
-
-
-def page_cache_seconds():
-    return getattr(settings, "PAGE_CACHE_SECONDS", 600)
 
 
 def _path_hash(path):
@@ -42,24 +29,6 @@ def _path_version_key(path):
     # By path alone: a purge of /about/ on one of several sites also purges the
     # others' /about/, a harmless extra miss.
     return f"pagecache:path-version:{_path_hash(path)}"
-
-
-def _response_key(request):
-    full = _path_hash(request.get_full_path())
-    # Stored as sent, gzipped or not (GZipMiddleware is inside): one copy for each.
-    encoding = (
-        "gzip" if re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")) else "identity"
-    )
-    return f"pagecache:page:{request.get_host()}:{encoding}:{full}"
-
-
-def mark_cacheable(request):
-    """Called as a Wagtail page is served: this response may be shared."""
-    request.page_cacheable = True
-
-
-def is_anonymous(request):
-    return settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
 def _bump(key):
@@ -159,71 +128,3 @@ def per_page_version(name, request, build):
     path_key = _path_version_key(request.path)
     key = f"pagecache:page-part:{name}:{request.get_host()}:{_path_hash(request.path)}"
     return _kept(key, [SITE_VERSION_KEY, path_key], build)
-
-
-class PageCacheMiddleware:
-    """Serve anonymous page views from the shared cache; store the cacheable ones."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if request.method not in ("GET", "HEAD") or not is_anonymous(request):
-            response = self.get_response(request)
-            return self.mark_private(request, response)
-
-        seconds = page_cache_seconds()
-        found = self.lookup(request) if seconds else None
-        if found is not None:
-            key, versions, cached = found
-            if cached is not NOT_STORED:
-                cached["X-Page-Cache"] = "hit"
-                return cached
-
-        response = self.get_response(request)
-        if self.cacheable(request, response):
-            # A CDN or Varnish in front may share it too; the app purges them.
-            patch_cache_control(response, public=True, max_age=0, s_maxage=SHARED_MAX_AGE)
-            patch_vary_headers(response, ["Cookie"])
-            if found is not None:
-                # Under the versions read before rendering: a purge meanwhile makes it stale.
-                self.store(key, versions, request, response, seconds)
-        return response
-
-    @staticmethod
-    def lookup(request):
-        """(key, current versions, the stored response or NOT_STORED), or None if the cache is down."""
-        key = _response_key(request)
-        try:
-            versions, cached = _read(key, [SITE_VERSION_KEY, _path_version_key(request.path)])
-        except Exception:  # noqa: BLE001 - a cache that is down serves pages uncached
-            return None
-        return key, versions, cached
-
-    @staticmethod
-    def store(key, versions, request, response, seconds):
-        if hasattr(response, "render") and callable(response.render):
-            response.render()
-        try:
-            cache.set(key, (versions, response), timeout=seconds)
-        except Exception:  # noqa: BLE001 - serve it even if it cannot be stored
-            logger.warning("Page cache unavailable: %s not stored", request.path)
-            return
-        response["X-Page-Cache"] = "miss"
-
-    @staticmethod
-    def cacheable(request, response):
-        if not getattr(request, "page_cacheable", False) or response.status_code != 200:
-            return False
-        if response.cookies or response.has_header("Set-Cookie"):
-            return False
-        control = response.get("Cache-Control", "")
-        return not any(word in control for word in ("private", "no-cache", "no-store"))
-
-    @staticmethod
-    def mark_private(request, response):
-        """Pages for signed-in staff are never kept by a shared cache."""
-        staff = request.method in ("GET", "HEAD") and not is_anonymous(request)
-        if staff and not response.has_header("Cache-Control"):
-            patch_cache_control(response, private=True, no_cache=True)
-        return response

@@ -43,6 +43,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "practice",
+    "pagecache",
     "procedures",
     "conditions",
     "locations",
@@ -85,7 +86,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside gzip (a page is compressed once, when stored, not on every hit),
     # outside sessions and CSRF (a hit costs one cache read and nothing else).
-    "practice.page_cache.PageCacheMiddleware",
+    "pagecache.middleware.PageCacheMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -95,12 +96,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "practice.middleware.SecurityHeadersMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # Pages found by URL from the cache (practice/routing.py).
-    "practice.routing.PageRouteMiddleware",
+    # Pages found by URL from the cache (pagecache/routing.py).
+    "pagecache.routing.PageRouteMiddleware",
 ]
 
-ROOT_URLCONF = "practice.urls"
-WSGI_APPLICATION = "practice.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -151,7 +152,7 @@ if REDIS_URL:
         "default": {
             # Django's Redis cache that fails open: pages are served uncached
             # (and /healthz says so) while Redis is down.
-            "BACKEND": "practice.cache_backend.ResilientRedisCache",
+            "BACKEND": "pagecache.backends.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "practice"),
             # A Redis that hangs must not hang every page with it.
@@ -167,11 +168,11 @@ MENU_CHILDREN_LIMIT = 25
 INDEX_PAGE_SIZE = 50
 
 # Anonymous page views are kept this long in the cache above (0 = off), and
-# purged by the page tree when pages change (practice/cache_purge.py).
+# purged by the page tree when pages change (pagecache/purge.py).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # Parts of pages are built once per change and kept this long (0 = built on
 # every render): what every page shows alike (the menu, the footer's links),
-# and what a page lists of other pages (practice/page_cache.py).
+# and what a page lists of other pages (pagecache/versions.py).
 SITE_PARTS_CACHE_SECONDS = int(os.environ.get("SITE_PARTS_CACHE_SECONDS", "600"))
 
 # An HTTP cache in front (Varnish, or a CDN): purged by the same rules.

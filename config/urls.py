@@ -13,7 +13,8 @@ from wagtail.contrib.sitemaps.views import index as sitemap_index
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from practice import health, views
+from config import health
+from practice import views
 
 handler500 = "practice.views.server_error"
 
