@@ -1,8 +1,13 @@
-"""/healthz: is this node able to serve? For load balancers and uptime checks.
+"""/healthz: is this node alive and able to take requests? For load balancers,
+Varnish's probe and uptime checks.
 
-Asks the database (one query) and the cache (one write and one read), renders
-no page, sets no cookie and is never cached. 200 "ok" when both answer; 503
-naming what did not, so an operator sees at once which service is down.
+A node is alive when its database answers: then it serves every page (uncached
+if need be) and stores every appointment request, so it answers 200 even when
+the cache is down, and says so in the body ("ok" then "degraded: cache").
+Only a database that does not answer makes it 503 ("down: database"): taking
+a node out of service because its cache stalled would take the appointment
+form offline with it. Asks the database (one query) and the cache (one write
+and one read), renders no page, sets no cookie and is never cached.
 """
 
 import logging
@@ -37,18 +42,19 @@ def cache_answers():
         return False
 
 
+def degraded_services():
+    """What this node works without, slower or with less: shown in /healthz and the admin."""
+    return [] if cache_answers() else ["cache"]
+
+
 @require_GET
 def healthz(request):
-    down = [
-        name
-        for name, answers in (("database", database_answers), ("cache", cache_answers))
-        if not answers()
-    ]
-    if down:
-        response = HttpResponse(
-            f"down: {', '.join(down)}\n", status=503, content_type="text/plain; charset=utf-8"
-        )
+    if not database_answers():
+        body, status = "down: database\n", 503
     else:
-        response = HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
+        degraded = degraded_services()
+        body = "ok\n" + (f"degraded: {', '.join(degraded)}\n" if degraded else "")
+        status = 200
+    response = HttpResponse(body, status=status, content_type="text/plain; charset=utf-8")
     add_never_cache_headers(response)
     return response

@@ -145,13 +145,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: one Redis shared by every app node in production, local memory otherwise.
+# Cache: one Redis shared by every app node in production; without Redis, a
+# cache on disk that every process of this machine opens (the gunicorn workers,
+# the task worker, cron jobs), so a purge made by any of them reaches them all.
+# Never a per-process memory: with several workers, each would keep serving
+# what another had purged.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's Redis cache that fails open: pages are served uncached
-            # (and /healthz says so) while Redis is down.
+            # Django's Redis cache that fails open, and skips a stalled Redis
+            # for CACHE_RETRY_SECONDS after a timeout (pagecache/backends.py).
             "BACKEND": "pagecache.backends.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "practice"),
@@ -160,7 +164,19 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            # diskcache: SQLite and files, safe across processes and forks.
+            "BACKEND": "diskcache.DjangoCache",
+            "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+            "SHARDS": 4,
+            # A read or write waits at most this long for another process's write.
+            "DATABASE_TIMEOUT": 0.5,
+            "OPTIONS": {"size_limit": int(os.environ.get("CACHE_SIZE_LIMIT", str(2**30)))},
+        }
+    }
+# After a failed call, how long one process leaves a Redis that is down or stalls.
+CACHE_RETRY_SECONDS = float(os.environ.get("CACHE_RETRY_SECONDS", "5"))
 
 # A menu section lists at most this many pages, then "All …" (its own page).
 MENU_CHILDREN_LIMIT = 25
@@ -176,12 +192,14 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 SITE_PARTS_CACHE_SECONDS = int(os.environ.get("SITE_PARTS_CACHE_SECONDS", "600"))
 
 # An HTTP cache in front (Varnish, or a CDN): purged by the same rules.
-# FRONTEND_CACHE_URL=http://127.0.0.1:6081 sends PURGE requests to a Varnish.
+# FRONTEND_CACHE_URL is Varnish's purge listener (deploy/varnish.vcl: a port of
+# its own, e.g. http://127.0.0.1:6091, that the public proxy never reaches);
+# PURGE and BAN go there after each commit (pagecache/frontend.py).
 FRONTEND_CACHE_URL = os.environ.get("FRONTEND_CACHE_URL", "")
 WAGTAILFRONTENDCACHE = {}
 if FRONTEND_CACHE_URL:
     WAGTAILFRONTENDCACHE["varnish"] = {
-        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "BACKEND": "pagecache.frontend.VarnishBackend",
         "LOCATION": FRONTEND_CACHE_URL,
     }
 if os.environ.get("CLOUDFLARE_ZONEID"):

@@ -1,12 +1,20 @@
 # Varnish in front of the practice site (Debian's varnish 7.1).
 #
 # Caches what the app marks cacheable (public, s-maxage), passes the admin,
-# form posts and anyone signed in (a session cookie), accepts PURGE and BAN
-# from loopback only, and keeps serving a page for a short grace while the
-# app is down. The app purges it through wagtail.contrib.frontend_cache
-# (FRONTEND_CACHE_URL) by the same rules as its own cache.
+# form posts and anyone signed in (a session cookie), and keeps serving a page
+# for a short grace while the app is down.
+#
+# Two listeners: the public one, which the TLS proxy in front forwards to, and
+# one named "purge" that only the app uses. PURGE and BAN are taken on the
+# purge listener only: behind nginx on the same machine every visitor comes
+# from 127.0.0.1, so an address rule alone would let anyone empty the cache.
+#
+#   varnishd -a 127.0.0.1:6081 -a purge=127.0.0.1:6091 -f deploy/varnish.vcl ...
+#   FRONTEND_CACHE_URL=http://127.0.0.1:6091   (the app purges there)
 #
 # The backend below is the app on this machine; change host and port to yours.
+# Its probe asks /healthz, which answers 200 while the app can take requests
+# (its database answers), even with the cache down.
 vcl 4.1;
 
 backend default {
@@ -28,8 +36,8 @@ acl purgers {
 
 sub vcl_recv {
     if (req.method == "PURGE" || req.method == "BAN") {
-        if (client.ip !~ purgers) {
-            return (synth(405, "Purging is allowed from this machine only"));
+        if (local.socket != "purge" || client.ip !~ purgers) {
+            return (synth(405, "Not allowed"));
         }
         if (req.method == "BAN") {
             # Everything of this host: menus or site settings changed.

@@ -13,7 +13,8 @@ from django.core.cache import cache
 from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from pagecache.versions import NOT_STORED, SITE_VERSION_KEY, _path_hash, _path_version_key, _read
+from pagecache import versions
+from pagecache.versions import NOT_STORED, SITE_VERSION_KEY, path_hash, path_version_key, read
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +27,7 @@ def page_cache_seconds():
 
 
 def _response_key(request):
-    full = _path_hash(request.get_full_path())
+    full = path_hash(request.get_full_path())
     # Stored as sent, gzipped or not (GZipMiddleware is inside): one copy for each.
     encoding = (
         "gzip" if re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")) else "identity"
@@ -50,6 +51,15 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # Which purges are still pending is read once per request, for the page
+        # and every part of it kept in the cache.
+        token = versions.begin_request()
+        try:
+            return self.serve(request)
+        finally:
+            versions.end_request(token)
+
+    def serve(self, request):
         if request.method not in ("GET", "HEAD") or not is_anonymous(request):
             response = self.get_response(request)
             return self.mark_private(request, response)
@@ -57,7 +67,7 @@ class PageCacheMiddleware:
         seconds = page_cache_seconds()
         found = self.lookup(request) if seconds else None
         if found is not None:
-            key, versions, cached = found
+            key, current, cached = found
             if cached is not NOT_STORED:
                 cached["X-Page-Cache"] = "hit"
                 return cached
@@ -67,9 +77,9 @@ class PageCacheMiddleware:
             # A CDN or Varnish in front may share it too; the app purges them.
             patch_cache_control(response, public=True, max_age=0, s_maxage=SHARED_MAX_AGE)
             patch_vary_headers(response, ["Cookie"])
-            if found is not None:
+            if found is not None and current is not None:
                 # Under the versions read before rendering: a purge meanwhile makes it stale.
-                self.store(key, versions, request, response, seconds)
+                self.store(key, current, request, response, seconds)
         return response
 
     @staticmethod
@@ -77,17 +87,17 @@ class PageCacheMiddleware:
         """(key, current versions, the stored response or NOT_STORED), or None if the cache is down."""
         key = _response_key(request)
         try:
-            versions, cached = _read(key, [SITE_VERSION_KEY, _path_version_key(request.path)])
+            current, cached = read(key, [SITE_VERSION_KEY, path_version_key(request.path)])
         except Exception:  # noqa: BLE001 - a cache that is down serves pages uncached
             return None
-        return key, versions, cached
+        return key, current, cached
 
     @staticmethod
-    def store(key, versions, request, response, seconds):
+    def store(key, current, request, response, seconds):
         if hasattr(response, "render") and callable(response.render):
             response.render()
         try:
-            cache.set(key, (versions, response), timeout=seconds)
+            cache.set(key, (current, response), timeout=seconds)
         except Exception:  # noqa: BLE001 - serve it even if it cannot be stored
             logger.warning("Page cache unavailable: %s not stored", request.path)
             return

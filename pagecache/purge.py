@@ -7,18 +7,23 @@ The rules, by what changed:
 - anything the menus or every page show (a title, a slug, "show in menus",
   a page published for the first time, unpublished, moved, reordered,
   deleted or made private) or any site setting: every page, and the menu and
-  footer kept for every page (`versions.per_site_version`).
+  footer kept for every page (`versions.per_site_version`); in the HTTP
+  cache, a BAN of each site's host, so a moved or renamed page's old address
+  (and its descendants') is forgotten too.
+
+Deleting a page or lifting a view restriction counts as a change of the
+menus. Every purge is recorded with the change and delivered after its
+commit (`pagecache.versions`, `pagecache.frontend`).
 """
 
 import logging
 
-from django.conf import settings
 from django.db.models.signals import post_delete, post_save, pre_save
 from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from pagecache import versions
+from pagecache import frontend, versions
 
 logger = logging.getLogger(__name__)
 
@@ -35,36 +40,42 @@ def _paths(pages):
     return paths
 
 
-def _frontend_urls(pages):
-    urls = []
-    for page in pages:
-        url = page.get_full_url()
-        if url:
-            urls.append(url)
-    return urls
+def _full_urls(pages):
+    return [url for url in (page.get_full_url() for page in pages) if url]
 
 
-def frontend_cache_enabled():
-    return bool(getattr(settings, "WAGTAILFRONTENDCACHE", None))
+def _site_root_urls():
+    return [root_url for _id, _path, root_url, _language in Site.get_site_root_paths() if root_url]
+
+
+def _old_full_urls(url_path_before, url_path_after, page_path):
+    """The public addresses the page at `page_path` and its descendants had before a move or rename."""
+    before = []
+    descendants = Page.objects.filter(path__startswith=page_path).values_list("url_path", flat=True)
+    for url_path in descendants:
+        old = url_path_before + url_path[len(url_path_after) :]
+        for _id, root_path, root_url, _language in Site.get_site_root_paths():
+            if root_url and old.startswith(root_path):
+                before.append(root_url + "/" + old[len(root_path) :])
+    return before
 
 
 def purge_pages(pages):
     pages = [page for page in pages if page is not None]
     versions.purge_paths(_paths(pages))
-    if frontend_cache_enabled():
-        from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
-
-        purge_urls_from_cache(_frontend_urls(pages))
+    frontend.purge_after_commit(urls=_full_urls(pages))
 
 
-def purge_site():
+def purge_site(old_urls=()):
+    """Every page and every kept part; in the HTTP cache, each site's whole host (old addresses too)."""
     versions.purge_everything()
-    if frontend_cache_enabled():
-        from wagtail.contrib.frontend_cache.utils import PurgeBatch
-
-        batch = PurgeBatch()
-        batch.add_pages(Page.objects.live().exclude(depth=1).specific(defer=True))
-        batch.purge()
+    frontend.purge_after_commit(
+        urls=old_urls,
+        whole_sites=_site_root_urls(),
+        every_live_page=lambda: _full_urls(
+            Page.objects.live().exclude(depth=1).specific(defer=True)
+        ),
+    )
 
 
 def dependents(page):
@@ -104,7 +115,10 @@ def on_publish(sender, instance, **kwargs):
         or before != after
         or getattr(instance.specific, "purge_site_on_publish", False)
     ):
-        purge_site()
+        renamed = before is not None and before["url_path"] != instance.url_path
+        purge_site(
+            _old_full_urls(before["url_path"], instance.url_path, instance.path) if renamed else ()
+        )
     else:
         shown_on_before = getattr(instance, "_shown_on_before", [])
         purge_pages([instance, *dependents(instance), *shown_on_before])
@@ -112,6 +126,14 @@ def on_publish(sender, instance, **kwargs):
 
 def on_tree_change(sender, instance=None, **kwargs):
     purge_site()
+
+
+def on_move(sender, instance, url_path_before=None, url_path_after=None, **kwargs):
+    """A moved page (and its descendants) leaves its old addresses: forget those too."""
+    old = ()
+    if url_path_before and url_path_after and url_path_before != url_path_after:
+        old = _old_full_urls(url_path_before, url_path_after, instance.path)
+    purge_site(old)
 
 
 def on_setting_saved(sender, instance, raw=False, **kwargs):
@@ -124,11 +146,12 @@ def connect():
     pre_save.connect(remember_before_save, dispatch_uid="pagecache.remember")
     page_published.connect(on_publish, dispatch_uid="pagecache.publish")
     page_unpublished.connect(on_tree_change, dispatch_uid="pagecache.unpublish")
-    post_page_move.connect(on_tree_change, dispatch_uid="pagecache.move")
+    post_page_move.connect(on_move, dispatch_uid="pagecache.move")
     post_delete.connect(on_page_deleted, dispatch_uid="pagecache.delete")
     post_save.connect(on_setting_saved, dispatch_uid="pagecache.setting")
 
 
 def on_page_deleted(sender, instance, **kwargs):
+    # A deleted page leaves the menus and its address; a restriction lifted changes them too.
     if isinstance(instance, Page) and instance.live or isinstance(instance, PageViewRestriction):
-        versions.purge_everything()
+        purge_site()

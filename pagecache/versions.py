@@ -1,65 +1,188 @@
 """Versions under which pages and parts of pages are kept in the shared cache.
 
-A stored page carries two versions: one for the whole site (bumped when
+A stored page carries two versions: one for the whole site (moved on when
 anything that menus show changes, or a site setting) and one for the page's
-path (bumped when that page, or a page whose summary it shows, is
+path (moved on when that page, or a page whose summary it shows, is
 published). A lookup reads both versions and the stored page in one round
 trip, and serves the page only if its versions are still the current ones.
-With Redis every app process sees the same versions, so a purge on one node
-is seen by all at once.
+Every process of every node reads the same versions: the cache is shared
+(Redis, or on one machine without Redis a cache on disk that every worker,
+task worker and cron job opens), never a per-process memory.
+
+Versions are tokens, never counters: a purge writes a token never used
+before, so a version evicted from the cache (or lost when Redis restarts)
+comes back as a token no stored copy carries, never as an old number that an
+old copy might.
+
+A purge that cannot reach the cache is not skipped. Each purge writes its new
+token to the cache at once and records it in the database (`PendingPurge`)
+inside the transaction of the change that caused it, so every process sees
+the record exactly when it sees the change. After the commit the version is
+moved on once more (a page rendered between the first write and the commit
+may have been stored under it) and the record deleted. While a record stands
+and the cache does not hold its token, what its version covers is not served
+from the cache: it fails closed, and pages and parts are built fresh. A
+purge the cache did not take is tried again by the next request that meets it
+(at most once a second per process) and by a background task with back-off.
 """
 
+import contextvars
 import hashlib
 import logging
+import secrets
+import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 
 logger = logging.getLogger(__name__)
 
 SITE_VERSION_KEY = "pagecache:site-version"
+# How often one process tries again to deliver purges it finds pending.
+RETRY_SECONDS = 1.0
+
+# The version keys with a purge pending, read once per request (the middleware
+# sets it); None outside a request, where each read asks the database.
+_pending_in_request = contextvars.ContextVar("pagecache_pending", default=None)
+_last_delivery_attempt = 0.0
 
 
-def _path_hash(path):
+def path_hash(path):
     return hashlib.sha256(path.encode()).hexdigest()[:32]
 
 
-def _path_version_key(path):
+def path_version_key(path):
     # By path alone: a purge of /about/ on one of several sites also purges the
     # others' /about/, a harmless extra miss.
-    return f"pagecache:path-version:{_path_hash(path)}"
+    return f"pagecache:path-version:{path_hash(path)}"
 
 
-def _bump(key):
-    """Move a version on (atomic in Redis). A cache that is down has nothing to purge."""
+def _new_token():
+    return f"{time.time_ns():x}-{secrets.token_hex(4)}"
+
+
+def _write_version(key, token=None):
+    """Give `key` a new token (or `token`); the token once the cache holds it (read back: a
+    fail-open cache that skipped the write must not count as a purge), else None."""
+    token = token or _new_token()
     try:
-        if not cache.add(key, 1, timeout=None):
-            try:
-                cache.incr(key)
-            except ValueError:  # evicted between add and incr
-                cache.set(key, 1, timeout=None)
-    except Exception:  # noqa: BLE001 - publishing must not fail because the cache is down
-        logger.warning("Page cache unavailable: purge of %s skipped", key)
+        cache.set(key, token, timeout=None)
+        return token if cache.get(key) == token else None
+    except Exception:  # noqa: BLE001 - reported to the caller, which keeps the purge pending
+        return None
 
 
-def _bump_now_and_after_commit(key):
-    # Publishing runs in a transaction: a request served between the first bump
-    # and the commit may store the old page under the new version. The second
-    # bump, once the change is visible to every process, forgets that copy.
-    _bump(key)
-    transaction.on_commit(lambda: _bump(key))
+def _pending_table():
+    from pagecache.models import PendingPurge
+
+    return PendingPurge
+
+
+def pending_purges():
+    """{version key: the token its latest recorded purge gave it} (one query, usually empty)."""
+    memo = _pending_in_request.get()
+    if memo is not None:
+        return memo
+    return _read_pending()
+
+
+def _read_pending():
+    table = _pending_table()._meta.db_table
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT version_key, token FROM {table} ORDER BY id")  # noqa: S608
+            return dict(cursor.fetchall())
+    except Exception:  # noqa: BLE001 - a database that is down
+        # Nothing can be published while the database is down, so nothing new
+        # can be pending: serve what the cache holds rather than fail every page.
+        logger.warning("Page cache: pending purges could not be read", exc_info=True)
+        return {}
+
+
+def _not_taken(pending, found):
+    """The pending version keys whose token the cache (as read into `found`) does not hold."""
+    return {key for key, token in pending.items() if found.get(key) != token}
+
+
+def begin_request():
+    """Read the pending purges once for this request; deliver any the cache missed (throttled)."""
+    global _last_delivery_attempt
+    pending = _read_pending()
+    if pending and time.monotonic() - _last_delivery_attempt > RETRY_SECONDS:
+        try:
+            missed = _not_taken(pending, cache.get_many(list(pending)))
+        except Exception:  # noqa: BLE001 - a cache that is down: nothing to deliver to
+            missed = set(pending)
+        if missed:
+            _last_delivery_attempt = time.monotonic()
+            deliver_pending(missed)
+            pending = _read_pending()
+    return _pending_in_request.set(pending)
+
+
+def end_request(token):
+    _pending_in_request.reset(token)
+
+
+def deliver_pending(keys=None):
+    """Move each pending version (or those in `keys`) on in the cache and delete its records.
+
+    True when none is left. A version the cache did not take keeps its
+    records, with a token the cache cannot hold, so it stays failed closed.
+    """
+    PendingPurge = _pending_table()
+    rows = PendingPurge.objects.all()
+    if keys is not None:
+        rows = rows.filter(version_key__in=keys)
+    last_row = {}
+    for row_id, key in rows.values_list("id", "version_key"):
+        last_row[key] = max(row_id, last_row.get(key, 0))
+    missed = 0
+    for key, row_id in last_row.items():
+        if _write_version(key):
+            # Rows added since (a newer purge of the same key) stay for their own delivery.
+            PendingPurge.objects.filter(version_key=key, id__lte=row_id).delete()
+        else:
+            missed += 1
+            PendingPurge.objects.filter(pk=row_id).update(token=_new_token())
+    if missed:
+        logger.warning(
+            "Page cache unavailable: %d purge(s) pending; the pages they cover are served fresh",
+            missed,
+        )
+    return not missed
+
+
+def _purge(keys):
+    """Move the versions on now, record each purge with the change, deliver again after commit."""
+    PendingPurge = _pending_table()
+    records = []
+    for key in sorted(keys):
+        token = _new_token()
+        _write_version(key, token)
+        records.append(PendingPurge(version_key=key, token=token))
+    PendingPurge.objects.bulk_create(records)
+    transaction.on_commit(_deliver_after_commit)
+
+
+def _deliver_after_commit():
+    if not deliver_pending():
+        from pagecache import tasks
+
+        tasks.schedule_delivery()
 
 
 def purge_paths(paths):
     """Forget the cached copies of the pages at these paths, whatever their query string."""
-    for path in paths:
-        _bump_now_and_after_commit(_path_version_key(path))
+    keys = {path_version_key(path) for path in paths}
+    if keys:
+        _purge(keys)
 
 
 def purge_everything():
     """Forget every cached page, menu and footer: menus or site settings changed."""
-    _bump_now_and_after_commit(SITE_VERSION_KEY)
+    _purge({SITE_VERSION_KEY})
 
 
 def site_parts_cache_seconds():
@@ -69,16 +192,36 @@ def site_parts_cache_seconds():
 NOT_STORED = object()
 
 
-def _read(key, version_keys):
+def _current(version_keys, found):
+    """The versions at `version_keys` from `found`; a missing one is created with a fresh
+    token. None when a version can't be known (the cache is down): nothing may be stored."""
+    versions = []
+    for key in version_keys:
+        token = found.get(key)
+        if token is None:
+            cache.add(key, _new_token(), timeout=None)
+            token = cache.get(key)
+            if token is None:
+                return None
+        versions.append(token)
+    return tuple(versions)
+
+
+def read(key, version_keys):
     """(the current versions at `version_keys`, what `key` holds if stored under them).
 
-    One cache round trip; NOT_STORED when `key` holds nothing or was stored
-    under other versions (a purge since). Raises when the cache is down.
+    One cache round trip; NOT_STORED when `key` holds nothing, was stored under
+    other versions (a purge since), or a purge of one of its versions is
+    pending. The versions are None when nothing may be stored under them (a
+    purge pending, or the cache not answering). Raises when the cache is down.
     """
     found = cache.get_many([*version_keys, key])
-    versions = tuple(found.get(version_key, 0) for version_key in version_keys)
+    pending = pending_purges()
+    if pending and _not_taken({k: pending[k] for k in version_keys if k in pending}, found):
+        return None, NOT_STORED
+    versions = _current(version_keys, found)
     stored = found.get(key)
-    if stored is not None and stored[0] == versions:
+    if versions is not None and stored is not None and stored[0] == versions:
         return versions, stored[1]
     return versions, NOT_STORED
 
@@ -88,12 +231,14 @@ def _kept(key, version_keys, build):
     they stand; a cache that is down builds it every time.
     """
     try:
-        versions, value = _read(key, version_keys)
+        versions, value = read(key, version_keys)
     except Exception:  # noqa: BLE001 - a cache that is down: build it every time
         return build()
     if value is not NOT_STORED:
         return value
     value = build()
+    if versions is None:
+        return value
     try:
         cache.set(key, (versions, value), timeout=site_parts_cache_seconds())
     except Exception:  # noqa: BLE001
@@ -125,6 +270,6 @@ def per_page_version(name, request, build):
     """
     if not site_parts_cache_seconds() or getattr(request, "is_preview", False):
         return build()
-    path_key = _path_version_key(request.path)
-    key = f"pagecache:page-part:{name}:{request.get_host()}:{_path_hash(request.path)}"
+    path_key = path_version_key(request.path)
+    key = f"pagecache:page-part:{name}:{request.get_host()}:{path_hash(request.path)}"
     return _kept(key, [SITE_VERSION_KEY, path_key], build)

@@ -278,10 +278,11 @@ class TestDemoPolicies:
         self, client, demo_site, django_assert_max_num_queries
     ):
         client.get("/")  # warm per-process caches (content types, site root paths)
-        with django_assert_max_num_queries(15):
+        # 16: one of them the page cache's read of purges still pending.
+        with django_assert_max_num_queries(16):
             response = client.get("/procedures/occipital-nerve-block/?print=1")
         assert response.status_code == 200
         # Like About (a standard page with a child), plus the rich-text link to its notice.
-        with django_assert_max_num_queries(15):
+        with django_assert_max_num_queries(16):
             response = client.get("/privacy/")
         assert response.status_code == 200

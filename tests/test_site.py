@@ -197,11 +197,12 @@ def test_demo_pages_render_within_their_query_budgets(
     client, demo_site, django_assert_max_num_queries
 ):
     client.get("/")  # warm per-process caches (content types, site root paths)
-    with django_assert_max_num_queries(15):
+    # 16: one of them the page cache's read of purges still pending.
+    with django_assert_max_num_queries(16):
         response = client.get("/procedures/occipital-nerve-block/")
     assert response.status_code == 200
     client.get("/procedures/")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = client.get("/")
     assert response.status_code == 200
 

@@ -201,5 +201,5 @@ def test_two_nodes_share_pages_purges_and_requests(site, nodes, node_env, redis,
         assert page.status_code == 200 and page.headers.get("X-Page-Cache") != "hit"
         post_request(requests.Session(), node, site["locations"], procedure, 1000 + n)
         health = requests.get(node + "/healthz", timeout=10)
-        assert health.status_code == 503 and "cache" in health.text
+        assert health.status_code == 200 and "degraded: cache" in health.text
     assert AppointmentRequest.objects.count() == 202

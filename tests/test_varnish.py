@@ -1,67 +1,30 @@
 """Varnish in front of the app (deploy/varnish.vcl), with a real varnishd on loopback."""
 
 import http.client
-import shutil
-import socket
 import subprocess
-import tempfile
-import time
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import requests
 from wagtail.models import Site
 
-from tests import factories
-
-ROOT = Path(__file__).resolve().parent.parent
-VARNISHD = shutil.which("varnishd") or "/usr/sbin/varnishd"
-VARNISHADM = shutil.which("varnishadm") or "/usr/bin/varnishadm"
+from tests import factories, processes
 
 # serialized_rollback: the groups made by migrations come back after the test.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def varnish(live_server):
     """A varnishd with the project's VCL, its backend the test's live server."""
-    backend_port = urlsplit(live_server.url).port
-    # varnishd reads the VCL as its own unprivileged user: a folder it may enter.
-    tmp_path = Path(tempfile.mkdtemp(prefix="varnish-test-"))
-    tmp_path.chmod(0o755)
-    vcl = tmp_path / "site.vcl"
-    source = (ROOT / "deploy" / "varnish.vcl").read_text()
-    vcl.write_text(source.replace('.port = "8000";', f'.port = "{backend_port}";'))
-    vcl.chmod(0o644)
-    port = free_port()
-    workdir = tmp_path / "varnish"
-    process = subprocess.Popen(
-        [VARNISHD, "-F", "-a", f"127.0.0.1:{port}", "-f", str(vcl), "-n", str(workdir)]
-        + ["-s", "malloc,32m", "-T", f"127.0.0.1:{free_port()}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):  # up to 10 s for the child to compile the VCL and listen
-        try:
-            requests.get(url + "/healthz", timeout=1)
-            break
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail("varnishd did not start: " + process.stderr.read().decode()[-2000:])
-    yield {"url": url, "port": port, "workdir": workdir}
-    process.terminate()
-    process.wait(timeout=10)
-    shutil.rmtree(tmp_path, ignore_errors=True)
+    started = processes.start_varnish(urlsplit(live_server.url).port)
+    yield {
+        "url": started.url,
+        "port": started.port,
+        "purge_url": started.purge_url,
+        "workdir": started.workdir,
+    }
+    started.stop()
 
 
 @pytest.fixture
@@ -72,8 +35,8 @@ def site_behind_varnish(varnish, settings, home):
     site.save()  # save(), not update(): Wagtail caches the sites' root URLs until a save
     settings.WAGTAILFRONTENDCACHE = {
         "varnish": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
-            "LOCATION": varnish["url"],
+            "BACKEND": "pagecache.frontend.VarnishBackend",
+            "LOCATION": varnish["purge_url"],
         }
     }
     about = factories.StandardPageFactory(parent=home, title="About", slug="about", live=False)
@@ -113,21 +76,40 @@ def test_signed_in_staff_posts_and_the_admin_pass_through(varnish, site_behind_v
     assert posted.headers["X-Cache"] == "MISS"
 
 
-def test_purge_is_refused_from_other_addresses(varnish, site_behind_varnish):
-    get(varnish, "/about/")
-    # Another address on this machine: loopback is 127.0.0.0/8, the ACL allows 127.0.0.1.
+def send(method, url, varnish, source="127.0.0.1"):
+    """`method` /about/ to the listener at `url`, for the page as the public listener serves it."""
+    parts = urlsplit(url)
     connection = http.client.HTTPConnection(
-        "127.0.0.1", varnish["port"], timeout=10, source_address=("127.0.0.2", 0)
+        parts.hostname, parts.port, timeout=10, source_address=(source, 0)
     )
-    connection.request("PURGE", "/about/")
-    assert connection.getresponse().status == 405
+    connection.request(method, "/about/", headers={"Host": f"127.0.0.1:{varnish['port']}"})
+    return connection.getresponse().status
+
+
+def test_no_visitor_can_purge_or_ban(varnish, site_behind_varnish):
+    get(varnish, "/about/")
+    # Behind nginx on the same machine every visitor is 127.0.0.1: the public
+    # listener refuses PURGE and BAN whatever the address.
+    assert send("PURGE", varnish["url"], varnish) == 405
+    assert send("BAN", varnish["url"], varnish) == 405
+    # The purge listener takes them from this machine's own address only.
+    assert send("PURGE", varnish["purge_url"], varnish, source="127.0.0.2") == 405
     assert get(varnish, "/about/").headers["X-Cache"] == "HIT"
+    assert send("PURGE", varnish["purge_url"], varnish) == 200
+    assert get(varnish, "/about/").headers["X-Cache"] == "MISS"
 
 
 def test_a_cached_page_is_still_served_while_the_app_is_down(varnish, site_behind_varnish):
     get(varnish, "/about/")
     subprocess.run(
-        [VARNISHADM, "-n", str(varnish["workdir"]), "backend.set_health", "default", "sick"],
+        [
+            processes.VARNISHADM,
+            "-n",
+            str(varnish["workdir"]),
+            "backend.set_health",
+            "default",
+            "sick",
+        ],
         check=True,
         capture_output=True,
     )
