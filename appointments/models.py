@@ -18,6 +18,7 @@ from appointments.records import (  # noqa: F401 (the app's models, registered f
     Note,
     StatusChange,
 )
+from pagecache.pages import UncachedPageMixin
 from practice.models import SECTION_FEATURES
 
 DEFAULT_EMERGENCY_NOTICE = (
@@ -25,7 +26,7 @@ DEFAULT_EMERGENCY_NOTICE = (
 )
 
 
-class AppointmentRequestPage(RoutablePageMixin, Page):
+class AppointmentRequestPage(UncachedPageMixin, RoutablePageMixin, Page):
     """Where patients ask for an appointment; the front desk calls them back."""
 
     intro = RichTextField(features=SECTION_FEATURES, blank=True)

@@ -8,7 +8,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-from pagecache import versions
+from pagecache.pages import CachedPageMixin, kept_with_page
 from practice import structured_data as schema
 from practice.models import (
     SECTION_FEATURES,
@@ -32,7 +32,7 @@ class ConditionIndexPage(ClinicalSectionMixin, IndexPage):
         return pages.order_by("title").only("title", "summary", "url_path", "path", "depth")
 
 
-class ConditionPage(ClinicalReviewMixin, SEOMixin, Page):
+class ConditionPage(CachedPageMixin, ClinicalReviewMixin, SEOMixin, Page):
     """A condition, in the questions patients ask, with the treatments we offer for it.
 
     The treatments are not chosen here: each procedure names the conditions
@@ -175,6 +175,7 @@ class ConditionPage(ClinicalReviewMixin, SEOMixin, Page):
             node["possibleTreatment"] = treatments
         return node
 
+    @kept_with_page("condition-links")
     def listed_pages(self, request):
         """The treatments (and whether there are more) and the related conditions it lists."""
         return {
@@ -191,10 +192,7 @@ class ConditionPage(ClinicalReviewMixin, SEOMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # Kept until this page or a page it lists changes (versions.per_page_version).
-        listed = versions.per_page_version(
-            "condition-links", request, lambda: self.listed_pages(request)
-        )
+        listed = self.listed_pages(request)
         # The JSON-LD's possibleTreatment reads them too.
         self._treatments, self.more_treatments = listed["treatments"]
         context["treatments"] = self._treatments

@@ -15,6 +15,7 @@ from wagtail.images import get_image_model_string
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from pagecache.pages import CachedPageMixin
 from practice.models import SECTION_FEATURES, IndexPage, SEOMixin, StandardPage
 from practice.navigation import at_most, public
 from practice.phone import tel_uri
@@ -36,7 +37,7 @@ class LocationIndexPage(IndexPage):  # noqa: DJ008 (Page's __str__ is the title)
         return context
 
 
-class LocationPage(SEOMixin, Page):  # noqa: DJ008 (Page's __str__ is the title)
+class LocationPage(CachedPageMixin, SEOMixin, Page):  # noqa: DJ008 (Page's __str__ is the title)
     """A clinic, or the virtual visit (a location without an address).
 
     The procedures offered here are chosen on each procedure and read back

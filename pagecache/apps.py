@@ -11,11 +11,14 @@ class PageCacheConfig(AppConfig):
     def ready(self):
         from wagtail import hooks
 
-        from pagecache import middleware, purge
+        from pagecache import checks, middleware, purge  # noqa: F401 (checks registers)
+        from pagecache.pages import CachedPageMixin
 
         purge.connect()
-        # Wagtail pages may be shared from the cache; other views are not.
-        hooks.register(
-            "before_serve_page",
-            lambda page, request, args, kwargs: middleware.mark_cacheable(request),
-        )
+
+        # Pages whose type declares it may be shared from the cache; other views are not.
+        def mark_cacheable(page, request, args, kwargs):
+            if isinstance(page, CachedPageMixin):
+                middleware.mark_cacheable(request)
+
+        hooks.register("before_serve_page", mark_cacheable)

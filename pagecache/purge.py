@@ -24,6 +24,7 @@ from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from pagecache import frontend, versions
+from pagecache.pages import CachedPageMixin
 
 logger = logging.getLogger(__name__)
 
@@ -85,9 +86,8 @@ def dependents(page):
     site = page.get_site()
     if site is not None:
         shown_on.append(site.root_page)
-    more = getattr(page, "pages_showing_summary", None)
-    if more is not None:
-        shown_on.extend(more())
+    if isinstance(page, CachedPageMixin):
+        shown_on.extend(page.pages_showing_summary())
     return shown_on
 
 
@@ -99,7 +99,7 @@ def remember_before_save(sender, instance, raw=False, update_fields=None, **kwar
     if raw or not isinstance(instance, Page) or instance.pk is None:
         return
     instance._menu_fields_before = Page.objects.filter(pk=instance.pk).values(*MENU_FIELDS).first()
-    if update_fields is None and hasattr(instance, "pages_showing_summary"):
+    if update_fields is None and isinstance(instance, CachedPageMixin):
         # A whole save (publishing): the pages that listed it before the change.
         # A procedure that stops naming a condition must still purge that page.
         saved = type(instance).objects.only("pk").filter(pk=instance.pk).first()
@@ -113,7 +113,8 @@ def on_publish(sender, instance, **kwargs):
         before is None
         or not before["live"]
         or before != after
-        or getattr(instance.specific, "purge_site_on_publish", False)
+        or isinstance(instance.specific, CachedPageMixin)
+        and instance.specific.purge_site_on_publish
     ):
         renamed = before is not None and before["url_path"] != instance.url_path
         purge_site(

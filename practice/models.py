@@ -29,6 +29,7 @@ from wagtail.models import Orderable, Page, PagePermissionTester, Site
 from wagtail.search import index
 
 from pagecache import versions
+from pagecache.pages import CachedPageMixin, kept_with_page
 
 # The site's image model is declared in practice.images; imported here so Django finds it.
 from practice.images import PatientPageForm, SiteImage, SiteRendition  # noqa: F401
@@ -227,14 +228,18 @@ class ClinicalReviewMixin(models.Model):
         )
         return {"author": people.get(self.author_id), "reviewer": people.get(self.reviewer_id)}
 
+    @kept_with_page("byline")
+    def kept_byline(self, request):
+        return self.byline
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # Kept with the page's cached parts: a team member's publishing purges every page.
-        self.__dict__["byline"] = versions.per_page_version("byline", request, lambda: self.byline)
+        self.__dict__["byline"] = self.kept_byline(request)
         return context
 
 
-class IndexPage(SEOMixin, Page):
+class IndexPage(CachedPageMixin, SEOMixin, Page):
     """A section's landing page: an introduction, then its pages as cards.
 
     Subclasses name the page type they list (`listing_model`) and may narrow
@@ -270,7 +275,7 @@ class IndexPage(SEOMixin, Page):
         return context
 
 
-class HomePage(SEOMixin, Page):  # noqa: DJ008 (Page's __str__ is the title)
+class HomePage(CachedPageMixin, SEOMixin, Page):  # noqa: DJ008 (Page's __str__ is the title)
     hero_heading = models.CharField(max_length=120)
     hero_text = models.TextField(blank=True)
     intro_heading = models.CharField(max_length=120, blank=True)
@@ -325,6 +330,8 @@ class HomePage(SEOMixin, Page):  # noqa: DJ008 (Page's __str__ is the title)
                 return page.specific.route(request, [])
         return super().route(request, path_components)
 
+    # Publishing any page purges the home page: what it lists is kept until then.
+    @kept_with_page("home-links")
     def listed_pages(self, request):
         """The featured conditions and services and the clinics, as the home page lists them."""
         location_model = apps.get_model("locations.LocationPage")
@@ -338,11 +345,7 @@ class HomePage(SEOMixin, Page):  # noqa: DJ008 (Page's __str__ is the title)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # Kept until the home page or a page it lists changes (versions.per_page_version):
-        # publishing any page purges the home page.
-        context.update(
-            versions.per_page_version("home-links", request, lambda: self.listed_pages(request))
-        )
+        context.update(self.listed_pages(request))
         return context
 
     def structured_data(self, request, root_url, url):
@@ -392,7 +395,7 @@ class HomeFeaturedService(HomeFeaturedLink):
     panels = [PageChooserPanel("page", page_type="procedures.ProcedurePage")]
 
 
-class StandardPage(SEOMixin, Page):  # noqa: DJ008 (Page's __str__ is the title)
+class StandardPage(CachedPageMixin, SEOMixin, Page):  # noqa: DJ008 (Page's __str__ is the title)
     """A page of prose: About, Media, Research, Plan your visit. Lists its own sub-pages."""
 
     summary = models.TextField(blank=True, help_text="One or two sentences shown in listings.")

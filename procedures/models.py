@@ -12,7 +12,7 @@ from wagtail.images import get_image_model_string
 from wagtail.models import Page, Site
 from wagtail.search import index
 
-from pagecache import versions
+from pagecache.pages import CachedPageMixin, kept_with_page
 from practice import structured_data as schema
 from practice.models import (
     SECTION_FEATURES,
@@ -76,7 +76,7 @@ class ProcedureIndexPage(ClinicalSectionMixin, IndexPage):
         return pages.order_by("title").only("title", "summary", "url_path", "path", "depth")
 
 
-class ProcedurePage(ClinicalReviewMixin, SEOMixin, Page):
+class ProcedurePage(CachedPageMixin, ClinicalReviewMixin, SEOMixin, Page):
     """A procedure, in the sections patients ask about, each under its own question."""
 
     class Kind(models.TextChoices):
@@ -250,6 +250,7 @@ class ProcedurePage(ClinicalReviewMixin, SEOMixin, Page):
         )
         return page_links(related[: self.related_procedures_shown], request), True
 
+    @kept_with_page("procedure-links")
     def listed_pages(self, request):
         """The conditions it treats (A to Z) and the clinics that offer it, as the page lists them."""
         fields = ("title", "url_path", "path", "depth")
@@ -278,10 +279,5 @@ class ProcedurePage(ClinicalReviewMixin, SEOMixin, Page):
         context["more_procedures"], context["more_is_selection"] = self.more_procedures(
             request, self.conditions.values("pk")
         )
-        # Kept until this page or a page it lists changes (versions.per_page_version).
-        context.update(
-            versions.per_page_version(
-                "procedure-links", request, lambda: self.listed_pages(request)
-            )
-        )
+        context.update(self.listed_pages(request))
         return context

@@ -4,7 +4,6 @@ import hashlib
 import logging
 import re
 
-from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Q
 from django.http import JsonResponse
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET
 from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.models import Page
 
+from pagecache import versions
 from practice.models import ClinicalReviewMixin
 from practice.navigation import public
 from sitesearch import engine, terms, text
@@ -43,7 +43,6 @@ FTS_OPERATORS = {"AND", "OR", "NOT", "NEAR"}
 
 SUGGESTIONS = 8
 SUGGEST_MAX_LENGTH = 60
-SUGGEST_SECONDS = 300
 
 
 def clean_query(raw):
@@ -118,7 +117,7 @@ def search(request):
         "exact": exact,
     }
     if not query:
-        return render(request, "search/search.html", context)
+        return private(render(request, "search/search.html", context))
 
     outcome = engine.search(query, request, exact=exact)
     keys = dict.fromkeys(
@@ -171,7 +170,14 @@ def search(request):
             found_anything=bool(hits or picks),
             as_typed=bool(picks) or outcome.as_typed,
         )
-    return render(request, "search/search.html", context)
+    return private(render(request, "search/search.html", context))
+
+
+def private(response):
+    """Search results are never kept by a shared cache or a browser: the query is the
+    patient's (a name, a condition)."""
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def suggestions(prefix, request=None):
@@ -220,23 +226,21 @@ def all_prefixes(typed, term_words):
 
 @require_GET
 def suggest(request):
-    """Titles (and synonyms) for the header's search box, as JSON; cached in the cache and by browsers."""
+    """Titles (and synonyms) for the header's search box, as JSON.
+
+    Kept with the site's version (`pagecache.versions`): a page unpublished or
+    made private leaves the suggestions on the next request, as it leaves the
+    menus. Browsers ask again each time (no-cache) rather than keep a title
+    that may have just gone private.
+    """
     prefix = " ".join(text.words(request.GET.get("q", "")[:SUGGEST_MAX_LENGTH]))
     items = []
     if len(prefix) >= 2:
         digest = hashlib.sha256(prefix.encode()).hexdigest()[:32]
-        key = f"sitesearch:suggest:{index_version()}:{digest}"
-        try:
-            items = cache.get(key)
-        except Exception:  # noqa: BLE001 - a cache that is down: answer uncached
-            items = None
-        if items is None:
-            items = suggestions(prefix)
-            try:
-                cache.set(key, items, SUGGEST_SECONDS)
-            except Exception:  # noqa: BLE001 - answered all the same, only not kept
-                logger.warning("Cache unavailable: suggestions not kept")
+        items = versions.per_site_version(
+            f"suggest:{index_version()}:{digest}", "all", lambda: suggestions(prefix)
+        )
     response = JsonResponse({"query": prefix, "suggestions": items})
-    patch_cache_control(response, public=True, max_age=SUGGEST_SECONDS)
+    patch_cache_control(response, no_cache=True)
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -12,6 +12,7 @@ from wagtail.images import get_image_model_string
 from wagtail.models import Page
 from wagtail.search import index
 
+from pagecache.pages import CachedPageMixin
 from practice import structured_data as schema
 from practice.models import SECTION_FEATURES, IndexPage, SEOMixin, lines
 
@@ -28,7 +29,7 @@ class TeamIndexPage(IndexPage):  # noqa: DJ008 (Page's __str__ is the title)
         return pages.order_by("path").select_related("photo").prefetch_related("photo__renditions")
 
 
-class TeamMemberPage(SEOMixin, Page):
+class TeamMemberPage(CachedPageMixin, SEOMixin, Page):
     """A clinician or staff member; also the author and reviewer of clinical pages."""
 
     name = models.CharField(max_length=120, help_text="As patients should read it, e.g. Elie Sader")

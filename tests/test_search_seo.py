@@ -69,6 +69,12 @@ class TestSearch:
             response = client.get("/search/", {"q": word})
             assert result_titles(response) == ["Knee Injection"], field
 
+    def test_results_are_kept_by_no_shared_cache_or_browser(self, client, procedure_index):
+        # The query is the patient's: "John Smith multiple sclerosis" must not sit in Varnish.
+        for query in ({"q": "john smith multiple sclerosis"}, {}):
+            control = client.get("/search/", query)["Cache-Control"]
+            assert "private" in control and "no-store" in control
+
     def test_results_are_paginated(self, client, procedure_index):
         for n in range(13):
             factories.ProcedurePageFactory(parent=procedure_index, title=f"Nerve Block {n}")
