@@ -28,7 +28,6 @@ export DJANGO_DEBUG=0 DJANGO_SECURE=0 DJANGO_SECRET_KEY="bench-only-$(date +%s)-
 export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost DJANGO_LOG_LEVEL=WARNING
 export DJANGO_MEDIA_ROOT="$WORK/media" DJANGO_STATIC_ROOT="$WORK/static" CACHE_DIR="$WORK/cache"
 export DATABASE_URL="sqlite:///$WORK/site.sqlite3" PAGE_CACHE_SECONDS=600
-export FRONTEND_CACHE_URL="http://127.0.0.1:$PURGE"
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.1f GB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"), Python $($PY -c 'import platform;print(platform.python_version())'), $(varnishd -V 2>&1 | head -1 | cut -d' ' -f2 | tr -d '()'), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
 echo "date:    $(date -u +%Y-%m-%dT%H:%MZ), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -44,6 +43,8 @@ wait_for() {
   echo "not answering: $1" >&2; return 1
 }
 
+# From here on the app purges Varnish (not while the demo was loaded, before it ran).
+export FRONTEND_CACHE_URL="http://127.0.0.1:$PURGE"
 HOST=127.0.0.1 PORT=$APP setsid make --no-print-directory serve >"$WORK/serve.log" 2>&1 &
 PIDS+=($!)
 wait_for "http://127.0.0.1:$APP/healthz"
