@@ -182,6 +182,17 @@ class AppointmentRequestForm(forms.Form):
             self.initial.setdefault("started", form_started_token())
             self.initial.setdefault("reason", NOT_SURE)
 
+    @classmethod
+    def typed_values(cls, data):
+        """What a post held, as initial values for an unbound form (shown again, never stored)."""
+        values = {}
+        for name, field in cls.base_fields.items():
+            if name not in data:
+                continue
+            value = str(data.get(name, ""))[: getattr(field, "max_length", None) or 200]
+            values[name] = bool(value) if isinstance(field, forms.BooleanField) else value
+        return values
+
     def preselect(self, query):
         """Fill the choices a patient's link carried: ?procedure=, ?condition=, ?location=."""
         for key in ("procedure", "condition"):
