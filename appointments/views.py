@@ -66,13 +66,36 @@ def request_form(page, request):
     return private(render_form(page, request, form))
 
 
-def render_form(page, request, form, status=200):
+def render_form(page, request, form, status=200, not_sent=None):
+    """The form page; `not_sent` ("csrf" or "rate_limit") says why a post came back unsent."""
     form.mark_fields_for_assistive_technology()
     context = practice_context(page, request)
     context["form"] = form
+    context["not_sent"] = not_sent
     return TemplateResponse(
         request, "appointments/appointment_request_page.html", context, status=status
     )
+
+
+@sensitive_variables()
+def reshow(page, request, not_sent, status):
+    """The form again with what the patient typed, unvalidated and unstored, and a fresh token."""
+    form = AppointmentRequestForm(initial=AppointmentRequestForm.typed_values(request.POST))
+    return private(render_form(page, request, form, status=status, not_sent=not_sent))
+
+
+@sensitive_variables()
+def reshow_after_csrf_failure(request):
+    """For practice.csrf: a refused post to the request form comes back as the form (or None)."""
+    if request.method != "POST":
+        return None
+    from appointments.models import AppointmentRequestPage  # the page module imports this one
+
+    for page in AppointmentRequestPage.objects.live().specific():
+        if page.get_url(request) == request.path:
+            request.sensitive_post_parameters = "__ALL__"
+            return reshow(page, request, "csrf", status=403)
+    return None
 
 
 @sensitive_variables()

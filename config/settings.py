@@ -299,6 +299,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# A refused form (expired or missing token) gets a page of the site that shows the
+# form again with what was typed, never Django's bare 403 (practice/csrf.py).
+CSRF_FAILURE_VIEW = "practice.csrf.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 # Request bodies: public pages take small forms only (the appointment form is a
 # few kilobytes); a bigger declared body is refused with 413 before it is read.

@@ -50,6 +50,8 @@ sub vcl_recv {
     if (std.healthy(req.backend_hint)) {
         set req.grace = 5s;
     }
+    # Only this VCL sets it (from the visitor's own cookie, below): never a client.
+    unset req.http.X-Csrf-Cookie;
     if (req.method == "PURGE" || req.method == "BAN") {
         if (local.socket != "purge" || client.ip !~ purgers) {
             return (synth(405, "Not allowed"));
@@ -74,10 +76,28 @@ sub vcl_recv {
         # Signed-in staff always get fresh pages from the app.
         return (pass);
     }
-    # Anonymous visitors: their other cookies (e.g. csrftoken) change nothing
-    # on a cacheable page, so one copy serves them all.
+    # Anonymous visitors: their cookies change nothing on a cacheable page, so
+    # one copy serves them all (the hash is the URL and host, never a cookie).
+    # Except csrftoken: a form page (never cached) must see the browser's own,
+    # or each load of the form sets a new one and a form open in another tab
+    # is refused. It is kept aside here and handed to the app in
+    # vcl_backend_fetch only. A page that shows a token is never cacheable (the
+    # app marks it private, no-store: pagecache.UncachedPageMixin), so no
+    # visitor's token is ever stored, and any answer that sets a cookie is
+    # passed, not stored (vcl_backend_response).
+    if (req.http.Cookie ~ "(^|;\s*)csrftoken=") {
+        set req.http.X-Csrf-Cookie = regsub(
+            req.http.Cookie, "^(.*;\s*)?csrftoken=([^;]*).*$", "\2");
+    }
     unset req.http.Cookie;
     return (hash);
+}
+
+sub vcl_backend_fetch {
+    if (bereq.http.X-Csrf-Cookie) {
+        set bereq.http.Cookie = "csrftoken=" + bereq.http.X-Csrf-Cookie;
+        unset bereq.http.X-Csrf-Cookie;
+    }
 }
 
 sub vcl_backend_response {
