@@ -2,7 +2,7 @@
 and the reminders sent before a page falls due.
 
 The review stamps themselves live on each clinical page
-(`practice.ClinicalReviewMixin`); this app sets them when a medical reviewer
+(`reviews.clinical.ClinicalReviewMixin`); this app sets them when a medical reviewer
 approves a page (see `stamps.py` and `signals.py`).
 """
 
