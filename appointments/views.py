@@ -40,7 +40,7 @@ def private(response):
 def over_rate_limit(request):
     """Count this post against its client; True once it is over the limit for the last hour.
 
-    Every post counts (see appointments.ratelimit): valid, invalid, spam, refused.
+    Called for posts that would be stored only (see appointments.ratelimit).
     """
     limit = getattr(settings, "APPOINTMENT_RATE_LIMIT", 5)
     if not limit:
@@ -100,14 +100,14 @@ def reshow_after_csrf_failure(request):
 
 @sensitive_variables()
 def handle_post(page, request):
-    # Counted first, whatever the post holds: over the limit, every post gets the
-    # same answer, which never depends on what was sent.
-    if over_rate_limit(request):
-        context = practice_context(page, request)
-        return TemplateResponse(request, "appointments/rate_limited.html", context, status=429)
     form = AppointmentRequestForm(request.POST)
     if not form.is_valid():
+        # A patient fixing a typo: never counted against the rate limit.
         return render_form(page, request, form)
+    # Counted only now, for a post that would be stored. Over the limit it is not:
+    # the form comes back with what was typed and the phone number.
+    if over_rate_limit(request):
+        return reshow(page, request, "rate_limit", status=429)
     site = Site.find_for_request(request) or page.get_site()
     appointment = store_request(form, form.spam_reasons(), site)
     thanks_path = page.reverse_subpage(
