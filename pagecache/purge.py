@@ -25,7 +25,7 @@ revalidating instead of dropping every page of the site at once.
 
 import logging
 
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
@@ -156,6 +156,18 @@ def on_setting_saved(sender, instance, raw=False, **kwargs):
         purge_site(withdrawn=isinstance(instance, PageViewRestriction | Site))
 
 
+def on_model_changed(sender, instance, raw=False, **kwargs):
+    """A model shown on many pages (insurance plans, closures, notices) says so with
+    `purge_site_on_change = True`: saving or deleting one purges every page."""
+    if not raw and getattr(instance, "purge_site_on_change", False):
+        purge_site()
+
+
+def on_m2m_changed(sender, instance, action, **kwargs):
+    if action.startswith("post_"):
+        on_model_changed(sender, instance)
+
+
 def connect():
     pre_save.connect(remember_before_save, dispatch_uid="pagecache.remember")
     page_published.connect(on_publish, dispatch_uid="pagecache.publish")
@@ -163,6 +175,9 @@ def connect():
     post_page_move.connect(on_move, dispatch_uid="pagecache.move")
     post_delete.connect(on_page_deleted, dispatch_uid="pagecache.delete")
     post_save.connect(on_setting_saved, dispatch_uid="pagecache.setting")
+    post_save.connect(on_model_changed, dispatch_uid="pagecache.model-saved")
+    post_delete.connect(on_model_changed, dispatch_uid="pagecache.model-deleted")
+    m2m_changed.connect(on_m2m_changed, dispatch_uid="pagecache.model-m2m")
 
 
 def on_page_deleted(sender, instance, **kwargs):
