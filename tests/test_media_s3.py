@@ -1,10 +1,8 @@
 """Media on S3-compatible storage: against moto's S3 server on loopback, not a mock of our own."""
 
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import boto3
@@ -12,7 +10,7 @@ import pytest
 import requests
 from bs4 import BeautifulSoup
 
-from tests import factories
+from tests import factories, processes
 
 pytestmark = pytest.mark.django_db
 
@@ -20,30 +18,21 @@ BUCKET = "practice-media"
 MOTO_SERVER = shutil.which("moto_server") or str(Path(sys.executable).parent / "moto_server")
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def s3_endpoint(monkeypatch):
-    port = free_port()
+    port = processes.free_port()
     process = subprocess.Popen(
         [MOTO_SERVER, "-H", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     endpoint = f"http://127.0.0.1:{port}"
-    for _ in range(100):  # up to 10 s to listen
-        try:
-            requests.get(endpoint, timeout=1)
-            break
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    else:
+    try:
+        # Listening is enough: its first answer can take seconds on a busy machine.
+        processes.wait_for_port(port, seconds=30, what="moto_server")
+    except RuntimeError:
         process.kill()
-        pytest.fail("moto_server did not start")
+        raise
     for name, value in {
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
