@@ -7,6 +7,7 @@ lost.
 """
 
 import re
+import secrets
 import time
 
 import phonenumbers
@@ -56,6 +57,20 @@ class OfferedPageChoiceField(forms.ModelChoiceField):
                 self.error_messages["invalid_choice"], code="invalid_choice"
             )
         return self.queryset.get(pk=offered[value])
+
+
+# As long as AppointmentRequest.phone_extension holds.
+EXTENSION_MAX_LENGTH = 10
+# One request per form load: each load carries a key of its own (secrets.token_urlsafe),
+# stored with the request; the same key posted again is the same request.
+FORM_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+# A message with this many links or more looks like advertising (one of several signals).
+MANY_LINKS = 2
+LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
+
+
+def new_form_key():
+    return secrets.token_urlsafe(16)
 
 
 def form_started_token(at=None):
@@ -163,6 +178,7 @@ class AppointmentRequestForm(forms.Form):
     # Spam traps: hidden from people (and from assistive technology), filled in by bots.
     website = forms.CharField(required=False, label="Leave this field empty")
     started = forms.CharField(required=False, widget=forms.HiddenInput)
+    form_key = forms.CharField(required=False, widget=forms.HiddenInput)
 
     radio_fields = ("preferred_contact", "patient_status", "location", "preferred_times")
 
@@ -180,6 +196,7 @@ class AppointmentRequestForm(forms.Form):
         self.fields[HONEYPOT_FIELD].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         if not self.is_bound:
             self.initial.setdefault("started", form_started_token())
+            self.initial.setdefault("form_key", new_form_key())
             self.initial.setdefault("reason", NOT_SURE)
 
     @classmethod
@@ -224,15 +241,30 @@ class AppointmentRequestForm(forms.Form):
         return self.cleaned_data["last_name"].strip()
 
     def clean_phone(self):
-        """Any way a patient writes a US number, stored as +1XXXXXXXXXX."""
+        """Any way a patient writes a US number, stored as +1XXXXXXXXXX.
+
+        An extension ("ext. 4417", "x4417", "extension 4417") is kept apart, in
+        cleaned_data["phone_extension"]: the front desk needs it to reach the patient.
+        """
         value = self.cleaned_data["phone"]
         try:
             number = phonenumbers.parse(value, PHONE_REGION)
         except phonenumbers.NumberParseException:
             number = None
-        if number is None or not phonenumbers.is_valid_number(number):
+        extension = (number.extension or "") if number is not None else ""
+        if (
+            number is None
+            or not phonenumbers.is_valid_number(number)
+            or len(extension) > EXTENSION_MAX_LENGTH
+        ):
             raise forms.ValidationError(INVALID_PHONE, code="invalid_phone")
+        self.cleaned_data["phone_extension"] = extension
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    def clean_form_key(self):
+        """The form load's key, or "" for a post that carried none usable."""
+        value = self.cleaned_data.get("form_key") or ""
+        return value if FORM_KEY.fullmatch(value) else ""
 
     def clean_reason(self):
         value = self.cleaned_data["reason"]
@@ -240,25 +272,48 @@ class AppointmentRequestForm(forms.Form):
             return None
         return next(page for page in self.reason_pages if str(page.pk) == value)
 
-    def spam_reasons(self):
-        """Why this post looks automated (empty for a person). Call after is_valid()."""
-        reasons = []
+    def spam_signals(self):
+        """(strong, weak): what makes this post look automated. Call after is_valid().
+
+        A strong signal is something no person's browser does (a field hidden from
+        people filled in; the signed timer missing or altered). A weak one a person
+        can cause: browser autofill sends a form within seconds, a patient may
+        paste links or send from a page kept from an older version of the site.
+        """
+        strong, weak = [], []
         if self.cleaned_data.get(HONEYPOT_FIELD):
-            reasons.append("hidden field filled in")
+            strong.append("hidden field filled in")
         min_seconds = getattr(settings, "APPOINTMENT_MIN_FILL_SECONDS", 3)
         try:
             started = float(signing.loads(self.cleaned_data.get("started") or "", salt=TIMER_SALT))
         except (signing.BadSignature, TypeError, ValueError):
-            reasons.append("form timer missing or altered")
+            strong.append("form timer missing or altered")
         else:
             if time.time() - started < min_seconds:
-                reasons.append(f"sent within {min_seconds:g} seconds of opening the form")
-        return reasons
+                weak.append(f"sent within {min_seconds:g} seconds of opening the form")
+        links = len(LINK.findall(self.cleaned_data.get("message") or ""))
+        if links >= MANY_LINKS:
+            weak.append(f"{links} links in the message")
+        if not self.cleaned_data.get("form_key"):
+            weak.append("form key missing")
+        return strong, weak
+
+    def spam_reasons(self):
+        """Why this post is set aside (empty: it is a patient's, filed as New).
+
+        One strong signal sets it aside, or two weak ones together: a single weak
+        signal (an autofilled form sent in two seconds) never hides a
+        real-looking request. The reasons name every signal seen.
+        """
+        strong, weak = self.spam_signals()
+        if strong or len(weak) >= 2:
+            return strong + weak
+        return []
 
     def mark_fields_for_assistive_technology(self):
         """Tie help text and errors to their fields with aria-describedby."""
         for name, field in self.fields.items():
-            if name in (HONEYPOT_FIELD, "started"):
+            if name in (HONEYPOT_FIELD, "started", "form_key"):
                 continue
             described_by = []
             if field.help_text:

@@ -78,7 +78,7 @@ class AppointmentRequest(models.Model):
         SCHEDULED = "scheduled", "Scheduled"
         CLOSED = "closed", "Closed"
         DECLINED = "declined", "Declined"
-        SPAM = "spam", "Spam"
+        SPAM = "spam", "Set aside (possible spam)"
 
     class ContactMethod(models.TextChoices):
         PHONE = "phone", "Phone call"
@@ -107,6 +107,9 @@ class AppointmentRequest(models.Model):
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     phone = models.CharField(max_length=20, help_text="E.164, e.g. +12035550142")
+    phone_extension = models.CharField(
+        max_length=10, blank=True, help_text="Dialled after the number, e.g. 4417."
+    )
     email = models.EmailField()
     preferred_contact = models.CharField(
         "preferred contact method", max_length=10, choices=ContactMethod.choices
@@ -136,6 +139,9 @@ class AppointmentRequest(models.Model):
     insurance = models.CharField(max_length=100, blank=True)
     message = models.TextField(max_length=1000, blank=True)
     consented_at = models.DateTimeField("consented to be contacted at", null=True, editable=False)
+    # The key of the form load that sent it: the same load posted again (a double
+    # click, a resubmit after "back") finds this request instead of making another.
+    form_key = models.CharField(max_length=64, null=True, unique=True, editable=False)
 
     objects = AppointmentRequestQuerySet.as_manager()
 
@@ -174,6 +180,10 @@ class AppointmentRequest(models.Model):
     @property
     def full_name(self):
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def phone_display(self):
+        return f"{self.phone} ext. {self.phone_extension}" if self.phone_extension else self.phone
 
     @property
     def reason_display(self):

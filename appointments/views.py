@@ -104,12 +104,27 @@ def handle_post(page, request):
     if not form.is_valid():
         # A patient fixing a typo: never counted against the rate limit.
         return render_form(page, request, form)
+    # The same form load sent again (a double click, a resubmit): the same thank-you,
+    # nothing stored or sent again, nothing counted.
+    already = sent_before(form.cleaned_data["form_key"])
+    if already is not None:
+        return redirect_to_thanks(page, already)
     # Counted only now, for a post that would be stored. Over the limit it is not:
     # the form comes back with what was typed and the phone number.
     if over_rate_limit(request):
         return reshow(page, request, "rate_limit", status=429)
     site = Site.find_for_request(request) or page.get_site()
     appointment = store_request(form, form.spam_reasons(), site)
+    return redirect_to_thanks(page, appointment)
+
+
+def sent_before(form_key):
+    if not form_key:
+        return None
+    return AppointmentRequest.objects.filter(form_key=form_key).only("reference").first()
+
+
+def redirect_to_thanks(page, appointment):
     thanks_path = page.reverse_subpage(
         "thanks", args=(appointment.reference, thanks_code(appointment.reference))
     )
@@ -127,6 +142,7 @@ def store_request(form, spam_reasons, site):
             first_name=data["first_name"],
             last_name=data["last_name"],
             phone=data["phone"],
+            phone_extension=data.get("phone_extension", ""),
             email=data["email"],
             preferred_contact=data["preferred_contact"],
             patient_status=data["patient_status"],
@@ -141,7 +157,8 @@ def store_request(form, spam_reasons, site):
             status=AppointmentRequest.Status.SPAM
             if spam_reasons
             else AppointmentRequest.Status.NEW,
-            spam_reasons="; ".join(spam_reasons),
+            spam_reasons="; ".join(spam_reasons)[:255],
+            form_key=data["form_key"] or None,
         )
         try:
             with transaction.atomic():
@@ -152,6 +169,11 @@ def store_request(form, spam_reasons, site):
                         partial(enqueue_notifications, appointment.pk, site.pk), robust=True
                     )
         except IntegrityError:
+            # The same form load posted twice at once (a double click reaching two
+            # workers): the first stored it, this one is that request.
+            already = sent_before(data["form_key"])
+            if already is not None:
+                return already
             # Two new requests drew the same reference at once: draw again.
             continue
         break

@@ -349,6 +349,7 @@ class AppointmentRequestViewSet(ModelViewSet):
         "first_name",
         "last_name",
         "phone",
+        "phone_extension",
         "email",
         "get_preferred_contact_display",
         "get_patient_status_display",
@@ -362,6 +363,7 @@ class AppointmentRequestViewSet(ModelViewSet):
     export_headings = {
         "created_at": "Received",
         "get_status_display": "Status",
+        "phone_extension": "Extension",
         "get_preferred_contact_display": "Preferred contact",
         "get_patient_status_display": "New or returning",
         "location_name": "Location",
@@ -376,6 +378,7 @@ class AppointmentRequestViewSet(ModelViewSet):
         "first_name",
         "last_name",
         "phone",
+        "phone_extension",
         "email",
         "preferred_contact",
         "patient_status",

@@ -37,11 +37,21 @@ class NewRequestsPanel(Component):
     def get_context_data(self, parent_context):
         new = AppointmentRequest.objects.new()
         oldest = new.order_by("created_at").values_list("created_at", flat=True).first()
+        # Today in the practice's time zone: the front desk's day.
+        today = timezone.localtime(timezone.now(), timezone.get_default_timezone()).replace(
+            hour=0, minute=0, second=0, microsecond=0
+        )
+        set_aside = AppointmentRequest.objects.filter(
+            status=AppointmentRequest.Status.SPAM, created_at__gte=today
+        ).count()
+        index = reverse("appointment_requests:index")
         return {
             "count": new.count(),
             "oldest": oldest,
             "waiting": timezone.now() - oldest if oldest else None,
-            "list_url": reverse("appointment_requests:index") + "?status=new",
+            "list_url": index + "?status=new",
+            "set_aside_today": set_aside,
+            "set_aside_url": index + "?status=spam",
         }
 
 

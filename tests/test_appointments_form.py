@@ -276,7 +276,7 @@ class TestSpamAndAbuse:
         assert "hidden field" in stored.spam_reasons
         assert not AppointmentRequest.objects.new().exists()
 
-    def test_a_post_faster_than_a_person_is_set_aside_as_spam(self, client, form_data):
+    def test_a_post_faster_than_a_person_with_no_form_key_is_set_aside(self, client, form_data):
         response = post(client, form_data(started=form_started_token(time.time() - 1)))
         assert response.status_code == 302
         stored = AppointmentRequest.objects.get()
@@ -288,7 +288,9 @@ class TestSpamAndAbuse:
         post(client, form_data(started="1700000000"))
         post(client, form_data(started=None))
         reasons = list(AppointmentRequest.objects.values_list("status", "spam_reasons"))
-        assert reasons == [("spam", "form timer missing or altered")] * 2
+        assert len(reasons) == 2
+        for status, why in reasons:
+            assert status == "spam" and why.startswith("form timer missing or altered")
 
     def test_spam_sends_no_notification(
         self, client, form_data, django_capture_on_commit_callbacks
@@ -622,3 +624,89 @@ class TestErrorReports:
         assert "database went away" in report
         for value in PATIENT.values():
             assert value not in report, value
+
+
+def loaded_form(client):
+    """The hidden values one load of the form hands the browser."""
+    form = the_form(client.get(URL))
+    return {
+        name: form.find("input", attrs={"name": name})["value"] for name in ("form_key", "started")
+    }
+
+
+class TestNothingTypedIsThrownAway:
+    @pytest.mark.parametrize(
+        "typed", ["203-555-0142 ext. 4417", "(203) 555-0142 x4417", "2035550142 extension 4417"]
+    )
+    def test_a_phone_extension_is_kept(self, client, form_data, typed):
+        assert post(client, form_data(phone=typed)).status_code == 302
+        stored = AppointmentRequest.objects.get()
+        assert (stored.phone, stored.phone_extension) == ("+12035550142", "4417")
+
+    def test_an_extension_too_long_to_keep_is_an_error_not_a_cut(self, client, form_data):
+        response = post(client, form_data(phone="203-555-0142 ext. 12345678901"))
+        assert response.status_code == 200
+        assert "Enter a valid phone number" in text(page(response))
+        assert AppointmentRequest.objects.count() == 0
+
+    def test_the_front_desk_sees_the_extension(
+        self, client, form_data, front_desk_user, django_capture_on_commit_callbacks
+    ):
+        post(client, form_data(phone="203-555-0142 ext. 4417"))
+        stored = AppointmentRequest.objects.get()
+        client.force_login(front_desk_user)
+        shown = text(page(client.get(f"/admin/appointment-requests/inspect/{stored.pk}/")))
+        assert "4417" in shown
+
+    def test_a_form_load_sent_twice_is_one_request_and_one_notification(
+        self, client, form_data, django_capture_on_commit_callbacks, mailoutbox
+    ):
+        load = loaded_form(client)
+        with django_capture_on_commit_callbacks(execute=True):
+            first = post(client, form_data(**load))
+            again = post(client, form_data(**load))
+        assert first.status_code == again.status_code == 302
+        # The same thank-you: the same reference (its link's code is stamped with the time).
+        assert first["Location"].split("/")[-3] == again["Location"].split("/")[-3]
+        assert client.get(again["Location"]).status_code == 200
+        assert AppointmentRequest.objects.count() == 1
+        assert len(mailoutbox) == 1
+        # A second load of the form is a second request.
+        post(client, form_data(**loaded_form(client)))
+        assert AppointmentRequest.objects.count() == 2
+
+    def test_every_load_has_its_own_key(self, client, form_data):
+        assert loaded_form(client)["form_key"] != loaded_form(client)["form_key"]
+
+    def test_a_form_sent_quickly_alone_is_filed_as_new(self, client, form_data):
+        """Browser autofill sends a form within seconds: that alone hides nobody."""
+        load = loaded_form(client)
+        response = post(client, form_data(form_key=load["form_key"], started=form_started_token()))
+        assert response.status_code == 302
+        assert AppointmentRequest.objects.get().status == AppointmentRequest.Status.NEW
+
+    def test_quick_and_full_of_links_is_set_aside_with_both_reasons(self, client, form_data):
+        message = "Cheap pills http://a.example http://b.example"
+        load = loaded_form(client)
+        post(
+            client,
+            form_data(form_key=load["form_key"], started=form_started_token(), message=message),
+        )
+        stored = AppointmentRequest.objects.get()
+        assert stored.status == AppointmentRequest.Status.SPAM
+        assert "within 3 seconds" in stored.spam_reasons and "2 links" in stored.spam_reasons
+
+    def test_set_aside_requests_are_listed_and_counted_for_the_front_desk(
+        self, client, form_data, front_desk_user
+    ):
+        post(client, form_data(website="http://spam.example"))
+        client.force_login(front_desk_user)
+        panel = (
+            page(client.get("/admin/"))
+            .find(id="appointment-requests-panel-title")
+            .find_parent("section")
+        )
+        assert "1 request set aside today" in text(panel)
+        link = panel.find("a", string=lambda s: s and "set aside" in s) or panel.find_all("a")[-1]
+        listed = text(page(client.get(link["href"])))
+        assert AppointmentRequest.objects.get().reference in listed

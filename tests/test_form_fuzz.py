@@ -106,6 +106,7 @@ def appointment_values(form_data, locations, procedure, condition, settings):
         "consent": ["on"],
         "website": [""],
         "started": [form_started_token(time.time() - 60)],
+        "form_key": ["k" * 22],
     }
 
 
@@ -122,6 +123,8 @@ def assert_nothing_stored_is_garbage(locations, procedure, condition):
         assert row.location_id in {page.pk for page in locations.values()}
         assert row.reason_id in {None, procedure.pk, condition.pk}
         assert row.first_name.strip() and row.last_name.strip()
+        assert re.fullmatch(r"[0-9]{0,10}", row.phone_extension), row.phone_extension
+        assert row.form_key is None or re.fullmatch(r"[A-Za-z0-9_-]{16,64}", row.form_key)
         assert "\x00" not in row.first_name + row.last_name + row.message + row.insurance
 
 

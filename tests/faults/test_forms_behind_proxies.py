@@ -61,6 +61,14 @@ class TestThroughVarnish:
         thanks = browser.get(urljoin(front.url, sent_second.headers["Location"]), timeout=30)
         assert thanks.status_code == 200
         assert count_rows(site_env, REQUESTS) == 2
+        # A double click on a third load: two posts at once, reaching both workers.
+        third_tab = load_form(browser, front.url)
+        with ThreadPoolExecutor(2) as pool:
+            clicks = list(pool.map(lambda _n: send(browser, front.url, third_tab), range(2)))
+        assert [click.status_code for click in clicks] == [302, 302]
+        # And the first tab sent again after "back": still one request per form load.
+        assert send(browser, front.url, first_tab).status_code == 302
+        assert count_rows(site_env, REQUESTS) == 3
 
 
 class TestBehindNginxAndVarnish:
