@@ -7,6 +7,14 @@ address, session, user or time of day is stored anywhere. A query that looks
 like a phone number, an email address or a date (of birth) is not stored at
 all: patients type such things into search boxes, and they identify people.
 
+Only the site's own words are kept (`made_of_site_words`): a search is stored
+when every word in it is on some live, public page (its title, summary or
+text) or in an editor's synonym, a misspelling the search corrected to such
+a word counting as that word; or when it is one word alone, so editors still
+see what patients look for and do not find. A search that puts words the
+site does not have beside others (a name beside a condition: "john smith
+multiple sclerosis") is not stored at all. The privacy page says so.
+
 Counts older than `SEARCH_TERMS_RETENTION_DAYS` (default 180) are removed by
 `manage.py purge_search_terms`, run daily.
 """
@@ -43,6 +51,11 @@ def looks_personal(raw_query):
     if EMAIL.search(raw) or LONG_NUMBER.search(raw):
         return True
     return any(pattern.search(raw) for pattern in DATES)
+
+
+def made_of_site_words(outcome):
+    """The search (a `sitesearch.engine.Outcome`) is made of the site's words, or is one word."""
+    return not outcome.not_found or len(outcome.slots) == 1 and len(outcome.slots[0].words) == 1
 
 
 def record(raw_query, query, found_anything, as_typed):
