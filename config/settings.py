@@ -378,5 +378,9 @@ NEWSLETTER_EMAIL_INTERVAL_MINUTES = int(os.environ.get("NEWSLETTER_EMAIL_INTERVA
 # Daily search counts (per normalised query; nothing about who searched) are
 # kept this long, then deleted by `manage.py purge_search_terms`.
 SEARCH_TERMS_RETENTION_DAYS = int(os.environ.get("SEARCH_TERMS_RETENTION_DAYS", "180"))
+# Searches are counted in memory and written every this many seconds by a
+# thread of each process (never on the request path); a process killed outright
+# loses at most this long of counts. 0 writes each search at once.
+SEARCH_TERMS_FLUSH_SECONDS = float(os.environ.get("SEARCH_TERMS_FLUSH_SECONDS", "30"))
 # Wagtail's own `searchpromotions_garbage_collect` keeps them as long.
 WAGTAILSEARCH_HITS_MAX_AGE = SEARCH_TERMS_RETENTION_DAYS

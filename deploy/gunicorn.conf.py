@@ -27,3 +27,10 @@ access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 
 def when_ready(server):
     gc.freeze()
+
+
+def worker_exit(server, worker):
+    """A worker stopping writes the search counts it still holds (sitesearch.terms)."""
+    from sitesearch import terms
+
+    terms.flush()

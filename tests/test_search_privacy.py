@@ -78,3 +78,28 @@ class TestDjangoRequestLines:
             assert NoQueryStrings().filter(record)
         assert served.getMessage() == '"GET /search/ HTTP/1.1" 200 512'
         assert missing.getMessage() == "Not Found: /admin/x/"
+
+
+class TestCountingNeverWritesOnTheRequestPath:
+    def test_searches_are_counted_in_memory_and_written_in_one_batch(
+        self, client, clinical_pages, settings, monkeypatch
+    ):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+        from wagtail.contrib.search_promotions.models import QueryDailyHits
+
+        from sitesearch import terms
+
+        settings.SEARCH_TERMS_FLUSH_SECONDS = 30
+        monkeypatch.setattr(terms, "_start_flusher", lambda: None)  # flushed by hand here
+        with CaptureQueriesContext(connection) as queries:
+            for query in ("botox", "Botox", "xylophone"):
+                assert client.get("/search/", {"q": query}).status_code == 200
+        writes = [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")]
+        assert writes == [] and not Query.objects.exists()
+
+        assert terms.flush()
+        assert QueryDailyHits.objects.get(query__query_string="botox").hits == 2
+        assert QueryDailyHits.objects.get(query__query_string="xylophone").hits == 1
+        assert terms.flush()  # nothing left: nothing written twice
+        assert QueryDailyHits.objects.get(query__query_string="botox").hits == 2
