@@ -313,11 +313,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Query strings (what patients and the front desk search for) never reach the
+    # logs: Django's request lines lose them here, gunicorn's in deploy/gunicorn.conf.py.
+    "filters": {"no_query_strings": {"()": "config.logs.NoQueryStrings"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_query_strings"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         # Request bodies never reach the logs: 4xx/5xx lines carry the path only.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # One line per background task is noise; failures still show.
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
@@ -385,5 +389,9 @@ NEWSLETTER_EMAIL_INTERVAL_MINUTES = int(os.environ.get("NEWSLETTER_EMAIL_INTERVA
 # Daily search counts (per normalised query; nothing about who searched) are
 # kept this long, then deleted by `manage.py purge_search_terms`.
 SEARCH_TERMS_RETENTION_DAYS = int(os.environ.get("SEARCH_TERMS_RETENTION_DAYS", "180"))
+# Searches are counted in memory and written every this many seconds by a
+# thread of each process (never on the request path); a process killed outright
+# loses at most this long of counts. 0 writes each search at once.
+SEARCH_TERMS_FLUSH_SECONDS = float(os.environ.get("SEARCH_TERMS_FLUSH_SECONDS", "30"))
 # Wagtail's own `searchpromotions_garbage_collect` keeps them as long.
 WAGTAILSEARCH_HITS_MAX_AGE = SEARCH_TERMS_RETENTION_DAYS

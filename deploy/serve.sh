@@ -2,6 +2,7 @@
 # `make serve`: the site as in production, on one machine. Debug off, after
 # migrate and collectstatic: gunicorn (WEB_CONCURRENCY workers, default two
 # per core) and one background worker (notifications, search index, purges).
+# The access log (deploy/gunicorn.conf.py) has paths and statuses, never query strings.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,4 +32,4 @@ trap 'kill "$WORKER_PID" 2>/dev/null || true' EXIT INT TERM
 echo "Serving http://$HOST:$PORT/ with $WORKERS gunicorn workers and one db_worker."
 .venv/bin/gunicorn config.wsgi:application --config deploy/gunicorn.conf.py \
   --bind "$HOST:$PORT" --workers "$WORKERS" \
-  --access-logfile - --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+  --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}"

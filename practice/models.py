@@ -298,6 +298,7 @@ def retention_periods():
         "appointment_days": settings.APPOINTMENT_RETENTION_DAYS,
         "appointment_spam_days": settings.APPOINTMENT_SPAM_RETENTION_DAYS,
         "newsletter_pending_days": settings.NEWSLETTER_PENDING_DAYS,
+        "search_terms_days": settings.SEARCH_TERMS_RETENTION_DAYS,
     }
 
 

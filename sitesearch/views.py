@@ -163,7 +163,8 @@ def search(request):
         page_query=f"{urlencode({'q': query})}{'&exact=1' if exact else ''}",
     )
     # Counted once per search: not again for its next pages, nor for "search instead".
-    if first_page and not exact and "page" not in request.GET:
+    # Only searches made of the site's own words (see sitesearch.terms).
+    if first_page and not exact and "page" not in request.GET and terms.made_of_site_words(outcome):
         terms.record(
             raw_query,
             query,

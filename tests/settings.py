@@ -35,6 +35,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Pages are rendered fresh in tests; the page cache's own tests turn it on.
 PAGE_CACHE_SECONDS = 0
 SITE_PARTS_CACHE_SECONDS = 0
+# Each search's count written at once, so a test sees it (batching: test_search_privacy).
+SEARCH_TERMS_FLUSH_SECONDS = 0
 
 # Fast password hashing: the suite creates many users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

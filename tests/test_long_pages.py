@@ -218,6 +218,7 @@ class TestPolicyPages:
         APPOINTMENT_RETENTION_DAYS=123,
         APPOINTMENT_SPAM_RETENTION_DAYS=45,
         NEWSLETTER_PENDING_DAYS=6,
+        SEARCH_TERMS_RETENTION_DAYS=90,
     )
     def test_privacy_notice_shows_the_retention_the_site_is_configured_with(self, client, policies):
         html = soup(client.get("/privacy/"))
@@ -229,6 +230,12 @@ class TestPolicyPages:
             "Newsletter sign-ups never confirmed are deleted 6 days after the sign-up.",
             "Newsletter addresses are deleted as soon as you unsubscribe, by the link in every "
             "newsletter.",
+            "Searches on this website are counted per day for 90 days, then deleted, with nothing "
+            "about who searched: no address, account or time of day. We keep a search only when "
+            "it is made of words our pages use (or is a single word), never one that looks like a "
+            "phone number, an email address or a date of birth, or that puts other words such as "
+            "a name beside them. Our server logs record which pages were visited, never what was "
+            "searched for.",
         ]
         assert links(labelled(html, "privacy-contact")) == [
             ("(203) 555-0142", "tel:+12035550142"),

@@ -1,0 +1,105 @@
+"""Patient details stay out of logs and the search terms report: Django's request lines
+lose their query strings, and only searches made of the site's own words are counted."""
+
+import logging
+
+import pytest
+from django.conf import settings as project_settings
+from wagtail.contrib.search_promotions.models import Query
+
+from config.logs import NoQueryStrings
+from sitesearch.models import Synonym
+from tests import factories
+from tests.html import one, soup, text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def clinical_pages(procedure_index, home):
+    factories.ProcedurePageFactory(parent=procedure_index, title="Botox Injections")
+    factories.StandardPageFactory(
+        parent=home, title="Multiple Sclerosis", body="<p>Living with MS day to day.</p>"
+    )
+
+
+def stored(client, query):
+    client.get("/search/", {"q": query})
+    return Query.objects.filter(query_string=query).exists()
+
+
+class TestSearchTermsKeepOnlyTheSitesWords:
+    def test_a_name_beside_a_condition_is_not_stored(self, client, clinical_pages):
+        assert not stored(client, "john smith multiple sclerosis")
+        assert not stored(client, "botox jane doe")
+        assert not Query.objects.exists()
+
+    def test_searches_made_of_the_sites_words_are_stored(self, client, clinical_pages):
+        assert stored(client, "multiple sclerosis")
+        assert stored(client, "botox")
+        # A misspelling the search corrected to the site's word counts as that word.
+        assert stored(client, "botx injections")
+
+    def test_an_editors_synonym_is_the_sites_word(self, client, clinical_pages):
+        Synonym.objects.create(terms="ms\nmultiple sclerosis")
+        assert stored(client, "ms")
+
+    def test_one_word_alone_is_stored_so_editors_see_what_is_missing(self, client, clinical_pages):
+        assert stored(client, "xylophone")
+
+    def test_the_privacy_page_says_what_is_kept_and_for_how_long(self, client, home, settings):
+        settings.SEARCH_TERMS_RETENTION_DAYS = 90
+        privacy = factories.StandardPageFactory(parent=home, title="Privacy", slug="privacy")
+        from practice.models import PracticeSettings
+
+        practice = PracticeSettings.for_site(home.get_site())
+        practice.privacy_page = privacy
+        practice.save()
+        line = text(one(soup(client.get("/privacy/")), "#retention-search"))
+        assert "counted per day for 90 days" in line
+        assert "made of words our pages use" in line
+        assert "never what was searched for" in line
+
+
+class TestDjangoRequestLines:
+    def record(self, name, msg, *args):
+        return logging.LogRecord(name, logging.INFO, __file__, 1, msg, args, None)
+
+    def test_the_console_handler_drops_query_strings(self):
+        handler = project_settings.LOGGING["handlers"]["console"]
+        assert "no_query_strings" in handler["filters"]
+        served = self.record(
+            "django.server", '"%s" %s %s', "GET /search/?q=John+Smith HTTP/1.1", "200", "512"
+        )
+        missing = self.record(
+            "django.request", "%s: %s", "Not Found", "/admin/x/?q=ann%40example.com"
+        )
+        for record in (served, missing):
+            assert NoQueryStrings().filter(record)
+        assert served.getMessage() == '"GET /search/ HTTP/1.1" 200 512'
+        assert missing.getMessage() == "Not Found: /admin/x/"
+
+
+class TestCountingNeverWritesOnTheRequestPath:
+    def test_searches_are_counted_in_memory_and_written_in_one_batch(
+        self, client, clinical_pages, settings, monkeypatch
+    ):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+        from wagtail.contrib.search_promotions.models import QueryDailyHits
+
+        from sitesearch import terms
+
+        settings.SEARCH_TERMS_FLUSH_SECONDS = 30
+        monkeypatch.setattr(terms, "_start_flusher", lambda: None)  # flushed by hand here
+        with CaptureQueriesContext(connection) as queries:
+            for query in ("botox", "Botox", "xylophone"):
+                assert client.get("/search/", {"q": query}).status_code == 200
+        writes = [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")]
+        assert writes == [] and not Query.objects.exists()
+
+        assert terms.flush()
+        assert QueryDailyHits.objects.get(query__query_string="botox").hits == 2
+        assert QueryDailyHits.objects.get(query__query_string="xylophone").hits == 1
+        assert terms.flush()  # nothing left: nothing written twice
+        assert QueryDailyHits.objects.get(query__query_string="botox").hits == 2
