@@ -336,8 +336,45 @@ class PracticeSettings(ClusterableModel, BaseSiteSetting):
         "site's configuration, so it always matches) and how to reach you.",
     )
 
-    # The footer links to both on every page: fetched with the settings, no query of their own.
-    select_related = ["accessibility_page", "privacy_page"]
+    # The notices a US practice must post prominently, linked from every footer
+    # (HIPAA's Notice of Privacy Practices, the No Surprises Act's Good Faith
+    # Estimate notice, Section 1557's nondiscrimination notice).
+    privacy_practices_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="Notice of Privacy Practices",
+        help_text="The practice's HIPAA notice itself (not the website's privacy page).",
+    )
+    good_faith_estimate_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="Good Faith Estimate notice",
+        help_text="“You have the right to receive a Good Faith Estimate”, from the CMS model "
+        "notice.",
+    )
+    nondiscrimination_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="nondiscrimination notice",
+    )
+
+    # The footer links to these on every page: fetched with the settings, no query of their own.
+    select_related = [
+        "accessibility_page",
+        "privacy_page",
+        "privacy_practices_page",
+        "good_faith_estimate_page",
+        "nondiscrimination_page",
+    ]
 
     panels = [
         MultiFieldPanel(
@@ -357,6 +394,15 @@ class PracticeSettings(ClusterableModel, BaseSiteSetting):
                 PageChooserPanel("privacy_page", "practice.StandardPage"),
             ],
             heading="Accessibility and privacy",
+        ),
+        MultiFieldPanel(
+            [
+                PageChooserPanel("privacy_practices_page"),
+                PageChooserPanel("good_faith_estimate_page"),
+                PageChooserPanel("nondiscrimination_page"),
+            ],
+            heading="Notices to patients",
+            help_text="Linked from every page's footer.",
         ),
         InlinePanel(
             "footer_links",

@@ -6,15 +6,18 @@ A team member is also the author and reviewer of clinical pages
 
 from django.conf import settings
 from django.db import models
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from django.utils.functional import cached_property
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.images import get_image_model_string
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from pagecache.pages import CachedPageMixin
 from practice import structured_data as schema
 from practice.models import SECTION_FEATURES, IndexPage, SEOMixin, lines
+from team.npi import validate_npi
 
 
 class TeamIndexPage(IndexPage):  # noqa: DJ008 (Page's __str__ is the title)
@@ -47,6 +50,18 @@ class TeamMemberPage(CachedPageMixin, SEOMixin, Page):
     board_certifications = models.TextField(blank=True, help_text="One per line.")
     education = models.TextField(blank=True, help_text="One per line: degrees and training.")
     languages = models.TextField(blank=True, help_text="Languages spoken, one per line.")
+    memberships = models.TextField(
+        "professional memberships",
+        blank=True,
+        help_text="One per line, e.g. American Academy of Neurology.",
+    )
+    npi = models.CharField(
+        "NPI number",
+        max_length=10,
+        blank=True,
+        validators=[validate_npi],
+        help_text="The ten-digit National Provider Identifier, from the NPI Registry.",
+    )
     bio = RichTextField(features=SECTION_FEATURES, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -72,8 +87,17 @@ class TeamMemberPage(CachedPageMixin, SEOMixin, Page):
                 FieldPanel("board_certifications"),
                 FieldPanel("education"),
                 FieldPanel("languages"),
+                FieldPanel("memberships"),
+                FieldPanel("npi"),
             ],
             heading="Qualifications",
+        ),
+        InlinePanel(
+            "hospital_affiliations",
+            heading="Hospital affiliations",
+            label="Affiliation",
+            help_text="New York law asks the practice to publish its physicians' hospital "
+            "affiliations.",
         ),
         FieldPanel("user", permission="superuser"),
     ]
@@ -115,12 +139,33 @@ class TeamMemberPage(CachedPageMixin, SEOMixin, Page):
             node["knowsAbout"] = lines(self.specialties)
         if lines(self.languages):
             node["knowsLanguage"] = lines(self.languages)
+        affiliations = self.affiliations
+        if affiliations:
+            node["hospitalAffiliation"] = [
+                {"@type": "Hospital", "name": row.hospital, **({"url": row.url} if row.url else {})}
+                for row in affiliations
+            ]
+        if lines(self.memberships):
+            node["memberOf"] = [
+                {"@type": "Organization", "name": name} for name in lines(self.memberships)
+            ]
+        if self.npi:
+            node["identifier"] = {
+                "@type": "PropertyValue",
+                "propertyID": "NPI",
+                "value": self.npi,
+            }
         if lines(self.board_certifications):
             node["hasCredential"] = [
                 {"@type": "EducationalOccupationalCredential", "name": name}
                 for name in lines(self.board_certifications)
             ]
         return node
+
+    @cached_property
+    def affiliations(self):
+        """The hospital affiliations, read once for the profile and its JSON-LD."""
+        return list(self.hospital_affiliations.all())
 
     @property
     def qualifications(self):
@@ -130,6 +175,7 @@ class TeamMemberPage(CachedPageMixin, SEOMixin, Page):
             ("Board certifications", lines(self.board_certifications)),
             ("Education and training", lines(self.education)),
             ("Languages", lines(self.languages)),
+            ("Professional memberships", lines(self.memberships)),
         ]
         return [(heading, items) for heading, items in sections if items]
 
@@ -137,3 +183,17 @@ class TeamMemberPage(CachedPageMixin, SEOMixin, Page):
     def display_name(self):
         """Name with credentials, as a byline shows it: "Elie Sader, MD"."""
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+
+class HospitalAffiliation(Orderable):
+    """A hospital where the team member has privileges, and their role there."""
+
+    member = ParentalKey(TeamMemberPage, related_name="hospital_affiliations")
+    hospital = models.CharField(max_length=160)
+    role = models.CharField(max_length=120, blank=True, help_text="e.g. Attending physician")
+    url = models.URLField("hospital's website", blank=True)
+
+    panels = [FieldPanel("hospital"), FieldPanel("role"), FieldPanel("url")]
+
+    def __str__(self):
+        return f"{self.hospital} ({self.role})" if self.role else self.hospital

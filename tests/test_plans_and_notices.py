@@ -6,6 +6,7 @@ import json
 import pytest
 
 from locations.models import InsurancePlan
+from tests import factories
 from tests.html import labelled, one, soup, text, texts
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +98,23 @@ class TestPlansAccepted:
         plans["medicare"].locations.add(virtual)
         plans["medicare"].save()
         assert "Medicare" in plan_list(client.get(virtual.url))
+
+
+def test_every_footer_links_to_the_notices_patients_must_find(client, home, locations):
+    from practice.models import PracticeSettings
+
+    npp = factories.StandardPageFactory(parent=home, title="Our privacy practices", slug="npp")
+    gfe = factories.StandardPageFactory(parent=home, title="Your right", slug="good-faith")
+    equal = factories.StandardPageFactory(parent=home, title="Equal care", slug="equal")
+    practice = PracticeSettings.objects.get(site__root_page=home)
+    practice.privacy_practices_page = npp
+    practice.good_faith_estimate_page = gfe
+    practice.nondiscrimination_page = equal
+    practice.save()
+    for page in (home, locations["stamford"]):
+        footer = one(soup(client.get(page.url)), ".site-footer__policies")
+        assert [(text(a), a["href"]) for a in footer.select("a")] == [
+            ("Notice of Privacy Practices", npp.url),
+            ("Good Faith Estimate", gfe.url),
+            ("Nondiscrimination notice", equal.url),
+        ]
