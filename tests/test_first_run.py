@@ -50,3 +50,26 @@ def test_an_admin_with_a_lost_password_is_pointed_to_changepassword(capsys):
     get_user_model().objects.create_superuser("admin", "", "old-password-1")
     call_command("ensure_admin")
     assert "manage.py changepassword admin" in capsys.readouterr().out
+
+
+def test_the_branded_error_pages_can_be_previewed_with_debug_on(settings, home, client):
+    from importlib import reload
+
+    from django.urls import clear_url_caches
+
+    import config.urls
+
+    settings.DEBUG = True
+    settings.ROOT_URLCONF = "config.urls"
+    reload(config.urls)
+    clear_url_caches()
+    try:
+        for status in (404, 500):
+            response = client.get(f"/_errors/{status}/")
+            assert response.status_code == status
+            page = BeautifulSoup(response.content, "html.parser")
+            assert page.find("header") is not None  # the site's layout, not Django's page
+    finally:
+        settings.DEBUG = False
+        reload(config.urls)
+        clear_url_caches()
