@@ -331,6 +331,18 @@ LOGGING = {
 # Wagtail
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Practice website")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The public address of the default Wagtail Site (canonical, og:url, the sitemap, the
+# printed sheet): given, or the admin's address in development, or https on the first
+# allowed host in production (not with DJANGO_SECURE=0: loopback gates and benches
+# keep Wagtail's default). After migrate, a Site still at Wagtail's own
+# "localhost:80" takes it (practice/apps.py); a Site an editor set is left alone.
+SITE_URL = os.environ.get("SITE_URL") or (
+    WAGTAILADMIN_BASE_URL
+    if DEBUG
+    else next((f"https://{host}" for host in ALLOWED_HOSTS if host[:1] not in ".*"), "")
+    if SECURE
+    else ""
+)
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database"},
     # The site search's own index (sitesearch/): kept up to date by Wagtail's
@@ -342,6 +354,8 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # Images with a "decorative" mark beside the description (practice/images.py).
 WAGTAILIMAGES_IMAGE_MODEL = "practice.SiteImage"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Staff avatars never call Gravatar: a hash of each staff email would go to a third party.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_COMMENTS_ENABLED = True
 
 # Background tasks (django-tasks): run at once in development and tests; in

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.views import defaults
 from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -47,6 +48,13 @@ if (
             serve,
             {"document_root": settings.MEDIA_ROOT},
         )
+    ]
+
+# The branded error pages, previewable with debug on (debug shows Django's own instead).
+if settings.DEBUG:
+    urlpatterns += [
+        path("_errors/404/", lambda request: defaults.page_not_found(request, None)),
+        path("_errors/500/", views.server_error),
     ]
 
 urlpatterns += [path("", include(wagtail_urls))]

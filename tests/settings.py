@@ -44,3 +44,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # A fresh local-memory cache per test run (tests clear it between tests).
 if not os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Tests keep Wagtail's default Site at localhost:80; tests of the site address set their own.
+SITE_URL = ""

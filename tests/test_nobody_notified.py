@@ -51,3 +51,13 @@ def test_the_demo_notifies_the_front_desk_and_confirms_to_patients(demo_site):
     settings = AppointmentSettings.for_site(demo_site)
     assert settings.notification_addresses == ["frontdesk@example-practice.test"]
     assert settings.send_patient_confirmation
+
+
+def test_the_demo_thank_you_text_leaves_the_promise_to_the_page(demo_site):
+    """The page says when and how we get back (from the settings); the demo's own text
+    must not promise a call ("one business day") beside it."""
+    from appointments.models import AppointmentRequestPage
+
+    text = BeautifulSoup(AppointmentRequestPage.objects.get().thank_you, "html.parser").get_text()
+    assert "business day" not in text
+    assert "call" not in text

@@ -22,7 +22,8 @@ class Command(BaseCommand):
         if User.objects.filter(username=username).exists():
             self.stdout.write(
                 f"Admin login: {admin_url} as `{username}` "
-                "(password as set before; change it in the admin)."
+                "(password as set before; lost it? "
+                f"`.venv/bin/python manage.py changepassword {username}`)."
             )
             return
         password = os.environ.get("DJANGO_SUPERUSER_PASSWORD")
