@@ -306,6 +306,7 @@ class HomePage(CachedPageMixin, SEOMixin, Page):  # noqa: DJ008 (Page's __str__ 
         "procedures.ProcedureIndexPage",
         "locations.LocationIndexPage",
         "appointments.AppointmentRequestPage",
+        "newsletter.NewsletterIndexPage",
     ]
     max_count = 1
 
