@@ -398,6 +398,16 @@ NEWSLETTER_CONFIRM_DAYS = int(os.environ.get("NEWSLETTER_CONFIRM_DAYS", "7"))
 NEWSLETTER_PENDING_DAYS = int(os.environ.get("NEWSLETTER_PENDING_DAYS", "8"))
 # At most one email per address in this many minutes, however often it is signed up.
 NEWSLETTER_EMAIL_INTERVAL_MINUTES = int(os.environ.get("NEWSLETTER_EMAIL_INTERVAL_MINUTES", "15"))
+# Sending issues (newsletter/issues.py): batches of this many, at most this many
+# emails a minute (what the mail provider allows), a failed address tried this many
+# times with this first pause (doubling), and a worker's claim on a message given
+# up after this long (`resume_newsletter_sending` sends it again; keep it well
+# above EMAIL_TIMEOUT).
+NEWSLETTER_SEND_BATCH_SIZE = int(os.environ.get("NEWSLETTER_SEND_BATCH_SIZE", "50"))
+NEWSLETTER_SEND_PER_MINUTE = float(os.environ.get("NEWSLETTER_SEND_PER_MINUTE", "100"))
+NEWSLETTER_SEND_ATTEMPTS = int(os.environ.get("NEWSLETTER_SEND_ATTEMPTS", "4"))
+NEWSLETTER_SEND_RETRY_SECONDS = float(os.environ.get("NEWSLETTER_SEND_RETRY_SECONDS", "300"))
+NEWSLETTER_SEND_LEASE_SECONDS = float(os.environ.get("NEWSLETTER_SEND_LEASE_SECONDS", "120"))
 
 # Site search (sitesearch/)
 # Daily search counts (per normalised query; nothing about who searched) are

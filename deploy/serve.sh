@@ -25,6 +25,8 @@ $PY manage.py migrate --no-input
 $PY manage.py check --deploy --tag appointments --fail-level CRITICAL
 $PY manage.py collectstatic --no-input --verbosity 0
 
+# Newsletter issues a killed worker was sending: queued again before the worker starts.
+$PY manage.py resume_newsletter_sending
 $PY manage.py db_worker --queue-name '*' &
 WORKER_PID=$!
 trap 'kill "$WORKER_PID" 2>/dev/null || true' EXIT INT TERM

@@ -52,3 +52,11 @@ def send_signup_email(subscriber_id, site_id):
         logger.error("Sending a newsletter sign-up email failed: %s", type(error).__name__)
         raise RuntimeError("newsletter sign-up email not sent") from None
     return 1
+
+
+@task()
+def send_issue_batch(issue_id):
+    """One batch of a newsletter issue (newsletter.issues.send_batch): the issue's id only."""
+    from newsletter import issues
+
+    return issues.send_batch(issue_id)

@@ -1,14 +1,18 @@
-"""The newsletter subscribers in the admin: list, filter, search and export."""
+"""The newsletter in the admin: subscribers (list, filter, search, export) and each issue's Sending screen."""
 
 import django_filters
 from django import forms
+from django.contrib.auth.models import Permission
+from django.urls import path
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import Button
 
-from newsletter.models import NewsletterSubscriber
+from newsletter.admin_views import IssueSendingView, sending_url
+from newsletter.models import NewsletterIssuePage, NewsletterSubscriber
 from practice.spreadsheets import csv_safe
 
 
@@ -67,3 +71,43 @@ class NewsletterSubscriberViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_newsletter_viewset():
     return NewsletterSubscriberViewSet("newsletter_subscribers")
+
+
+@hooks.register("register_admin_urls")
+def register_issue_sending_urls():
+    return [
+        path(
+            "newsletter/issues/<int:page_id>/sending/",
+            IssueSendingView.as_view(),
+            name="newsletter_issue_sending",
+        )
+    ]
+
+
+def sending_button(page, user, priority):
+    if page.specific_class is NewsletterIssuePage and page.permissions_for_user(user).can_edit():
+        yield Button("Sending", sending_url(page), icon_name="mail", priority=priority)
+
+
+@hooks.register("register_page_header_buttons")
+def issue_header_buttons(page, user, view_name, next_url=None):
+    yield from sending_button(page, user, priority=12)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def issue_listing_buttons(page, user, next_url=None):
+    yield from sending_button(page, user, priority=3)
+
+
+@hooks.register("register_permissions")
+def register_send_permission():
+    """ "Can send newsletter issues to all subscribers", in Settings › Groups."""
+    return Permission.objects.filter(content_type__app_label="newsletter", codename="send_issue")
+
+
+@hooks.register("register_log_actions")
+def register_newsletter_log_actions(actions):
+    actions.register_action("newsletter.send_test", "Send a test", "Sent a test of the issue")
+    actions.register_action(
+        "newsletter.send", "Send to subscribers", "Queued the issue for its subscribers"
+    )

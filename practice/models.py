@@ -151,6 +151,7 @@ class HomePage(CachedPageMixin, SEOMixin, Page):  # noqa: DJ008 (Page's __str__ 
         "procedures.ProcedureIndexPage",
         "locations.LocationIndexPage",
         "appointments.AppointmentRequestPage",
+        "newsletter.NewsletterIndexPage",
     ]
     max_count = 1
 

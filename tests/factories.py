@@ -16,7 +16,7 @@ from appointments.models import (
 )
 from conditions.models import ConditionIndexPage, ConditionPage
 from locations.models import LocationIndexPage, LocationPage, OpeningHours
-from newsletter.models import NewsletterSubscriber
+from newsletter.models import NewsletterIndexPage, NewsletterIssuePage, NewsletterSubscriber
 from practice.images import SiteImage
 from practice.models import (
     FooterLink,
@@ -70,6 +70,27 @@ class StandardPageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = StandardPage
+
+
+class NewsletterIndexPageFactory(wagtail_factories.PageFactory):
+    title = "Newsletters"
+    slug = "newsletters"
+
+    class Meta:
+        model = NewsletterIndexPage
+
+
+class NewsletterIssuePageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"Spring news {n}")
+    summary = "New clinic hours and a note on migraine diaries."
+    body = (
+        "<h2>New hours</h2><p>We now open at <b>8am</b>. "
+        '<a href="https://example.org/hours">See the hours</a>.</p>'
+        "<ul><li>Monday to Friday</li><li>Saturday mornings</li></ul>"
+    )
+
+    class Meta:
+        model = NewsletterIssuePage
 
 
 class TeamIndexPageFactory(wagtail_factories.PageFactory):
