@@ -6,6 +6,7 @@ a post that trips them is still stored, as Spam, so a real patient is never
 lost.
 """
 
+import re
 import time
 
 import phonenumbers
@@ -30,6 +31,31 @@ HONEYPOT_FIELD = "website"
 INVALID_PHONE = "Enter a valid phone number, including the area code, like (203) 555-0142."
 
 Request = AppointmentRequest
+
+
+# A page id as a form sends it: ASCII digits that fit a bigint. str.isdigit() is no test:
+# it takes "²" and "١٢", which int() then refuses, and 30 digits overflow SQLite's integers.
+PAGE_ID = re.compile(r"[0-9]{1,18}")
+
+
+class OfferedPageChoiceField(forms.ModelChoiceField):
+    """A page chosen from those the form lists, compared as the strings the form offered.
+
+    Whatever else is posted (another page's id, a number too large for the
+    database, digits of another script) is "invalid_choice", a form error:
+    nothing unlisted ever reaches a query.
+    """
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        value = str(value)
+        offered = {str(pk): pk for pk in self.queryset.values_list("pk", flat=True)}
+        if value not in offered:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return self.queryset.get(pk=offered[value])
 
 
 def form_started_token(at=None):
@@ -90,7 +116,7 @@ class AppointmentRequestForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Tell us whether you are a new or returning patient."},
     )
-    location = forms.ModelChoiceField(
+    location = OfferedPageChoiceField(
         label="Preferred location",
         queryset=LocationPage.objects.none(),
         widget=forms.RadioSelect,
@@ -148,13 +174,24 @@ class AppointmentRequestForm(forms.Form):
             # A reason the page offered only because the patient's link named it.
             value = str(self.data.get(self.add_prefix("reason"), ""))
             known = any(str(page.pk) == value for page in self.reason_pages)
-            if not known and value.isdigit() and len(value) < 19:  # fits a bigint
+            if not known and PAGE_ID.fullmatch(value):
                 self.offer_reason(find_reason_page(pk=int(value)))
         self.fields["reason"].choices = reason_choices(self.reason_pages)
         self.fields[HONEYPOT_FIELD].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         if not self.is_bound:
             self.initial.setdefault("started", form_started_token())
             self.initial.setdefault("reason", NOT_SURE)
+
+    @classmethod
+    def typed_values(cls, data):
+        """What a post held, as initial values for an unbound form (shown again, never stored)."""
+        values = {}
+        for name, field in cls.base_fields.items():
+            if name not in data:
+                continue
+            value = str(data.get(name, ""))[: getattr(field, "max_length", None) or 200]
+            values[name] = bool(value) if isinstance(field, forms.BooleanField) else value
+        return values
 
     def preselect(self, query):
         """Fill the choices a patient's link carried: ?procedure=, ?condition=, ?location=."""

@@ -1,7 +1,10 @@
 """How many appointment posts one client has sent lately: a rolling window in the shared cache.
 
-Every post counts, valid, invalid or spam, and so does a refused one: a client
-that keeps posting stays refused, and its answers never flip back and forth.
+The view counts the posts that would be stored (valid ones, spam included),
+and a refused one too: a client that keeps sending stays refused, and its
+answers never flip back and forth. An invalid post is a patient correcting a
+typo, stored nowhere: it never counts. "One client" is the address
+practice.clients reads through the proxies the deployment declares.
 
 Why not django-ratelimit: it counts in fixed windows, so a count resets at the
 top of each window (a client could send the limit at 10:59 and again at 11:00).

@@ -18,10 +18,11 @@ import holidays
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.log_actions import log
 
 # No 0/O, 1/I/L: a reference read out over the phone cannot be misheard.
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -191,6 +192,45 @@ class AppointmentRequest(models.Model):
         if self.status != self.Status.NEW:
             return False
         return (now or timezone.now()) > self.call_back_by(business_days)
+
+    def change_status(self, seen_status, to_status, user):
+        """Move this request to `to_status` and record the status it actually replaced.
+
+        Two staff can change one request at once, both having read the same status.
+        Compare-and-set: the update applies only if the status is still `seen_status`,
+        and it is the transaction's first statement, so it takes the write lock before
+        anything is read (the row's lock on PostgreSQL; the database's on SQLite,
+        where a read first and a write later can deadlock). If another change got in
+        first, the row is read again under that lock and its status is the one
+        replaced. Returns the StatusChange, or None when there was nothing to change.
+        """
+        rows = AppointmentRequest.objects.filter(pk=self.pk)
+        with transaction.atomic():
+            now = timezone.now()
+            if rows.filter(status=seen_status).update(status=to_status, status_changed_at=now):
+                from_status = seen_status
+            else:
+                from_status = rows.select_for_update().values_list("status", flat=True).get()
+                if from_status == to_status:
+                    return None
+                now = timezone.now()
+                rows.update(status=to_status, status_changed_at=now)
+            self.status = to_status
+            self.status_changed_at = now
+            change = StatusChange.objects.create(
+                request=self,
+                from_status=from_status,
+                to_status=to_status,
+                changed_by=user,
+                changed_at=now,
+            )
+            log(
+                self,
+                "appointments.status_change",
+                user=user,
+                data={"from": from_status, "to": to_status},
+            )
+        return change
 
 
 class StatusChange(models.Model):

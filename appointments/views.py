@@ -40,7 +40,7 @@ def private(response):
 def over_rate_limit(request):
     """Count this post against its client; True once it is over the limit for the last hour.
 
-    Every post counts (see appointments.ratelimit): valid, invalid, spam, refused.
+    Called for posts that would be stored only (see appointments.ratelimit).
     """
     limit = getattr(settings, "APPOINTMENT_RATE_LIMIT", 5)
     if not limit:
@@ -66,25 +66,48 @@ def request_form(page, request):
     return private(render_form(page, request, form))
 
 
-def render_form(page, request, form, status=200):
+def render_form(page, request, form, status=200, not_sent=None):
+    """The form page; `not_sent` ("csrf" or "rate_limit") says why a post came back unsent."""
     form.mark_fields_for_assistive_technology()
     context = practice_context(page, request)
     context["form"] = form
+    context["not_sent"] = not_sent
     return TemplateResponse(
         request, "appointments/appointment_request_page.html", context, status=status
     )
 
 
 @sensitive_variables()
+def reshow(page, request, not_sent, status):
+    """The form again with what the patient typed, unvalidated and unstored, and a fresh token."""
+    form = AppointmentRequestForm(initial=AppointmentRequestForm.typed_values(request.POST))
+    return private(render_form(page, request, form, status=status, not_sent=not_sent))
+
+
+@sensitive_variables()
+def reshow_after_csrf_failure(request):
+    """For practice.csrf: a refused post to the request form comes back as the form (or None)."""
+    if request.method != "POST":
+        return None
+    from appointments.models import AppointmentRequestPage  # the page module imports this one
+
+    for page in AppointmentRequestPage.objects.live().specific():
+        if page.get_url(request) == request.path:
+            request.sensitive_post_parameters = "__ALL__"
+            return reshow(page, request, "csrf", status=403)
+    return None
+
+
+@sensitive_variables()
 def handle_post(page, request):
-    # Counted first, whatever the post holds: over the limit, every post gets the
-    # same answer, which never depends on what was sent.
-    if over_rate_limit(request):
-        context = practice_context(page, request)
-        return TemplateResponse(request, "appointments/rate_limited.html", context, status=429)
     form = AppointmentRequestForm(request.POST)
     if not form.is_valid():
+        # A patient fixing a typo: never counted against the rate limit.
         return render_form(page, request, form)
+    # Counted only now, for a post that would be stored. Over the limit it is not:
+    # the form comes back with what was typed and the phone number.
+    if over_rate_limit(request):
+        return reshow(page, request, "rate_limit", status=429)
     site = Site.find_for_request(request) or page.get_site()
     appointment = store_request(form, form.spam_reasons(), site)
     thanks_path = page.reverse_subpage(

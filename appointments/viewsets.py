@@ -11,7 +11,6 @@ from django.contrib.admin.utils import quote
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -28,7 +27,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry, Site
 
-from appointments.records import AppointmentRequest, AppointmentSettings, Note, StatusChange
+from appointments.records import AppointmentRequest, AppointmentSettings, Note
 from locations.models import LocationPage
 from practice.spreadsheets import csv_safe
 
@@ -303,7 +302,7 @@ class AppointmentRequestEditView(ForbiddenNotRedirectMixin, generic.EditView):
         seen_status = self.form.cleaned_data.get("seen_status") or self.original_status
         # Inside Wagtail's transaction (form_valid), with nothing read in it yet.
         if appointment.status != seen_status:
-            change_status(appointment, seen_status, appointment.status, user)
+            appointment.change_status(seen_status, appointment.status, user)
         else:
             # Left as it was: whatever a colleague set meanwhile stands.
             appointment.status = self.original_status
@@ -312,46 +311,6 @@ class AppointmentRequestEditView(ForbiddenNotRedirectMixin, generic.EditView):
             # The note's text stays out of the audit log: it may hold health details.
             log(appointment, "appointments.note", user=user)
         return appointment
-
-
-def change_status(appointment, seen_status, to_status, user):
-    """Move `appointment` to `to_status` and record the status it actually replaced.
-
-    Two staff can change one request at once, both having read the same status.
-    Compare-and-set: the update applies only if the status is still `seen_status`,
-    and it is the transaction's first statement, so it takes the write lock before
-    anything is read (the row's lock on PostgreSQL; the database's on SQLite,
-    where a read first and a write later can deadlock). If another change got in
-    first, the row is read again under that lock and its status is the one
-    replaced. Returns the StatusChange, or None when there was nothing to change.
-    """
-    rows = AppointmentRequest.objects.filter(pk=appointment.pk)
-    with transaction.atomic():
-        now = timezone.now()
-        if rows.filter(status=seen_status).update(status=to_status, status_changed_at=now):
-            from_status = seen_status
-        else:
-            from_status = rows.select_for_update().values_list("status", flat=True).get()
-            if from_status == to_status:
-                return None
-            now = timezone.now()
-            rows.update(status=to_status, status_changed_at=now)
-        appointment.status = to_status
-        appointment.status_changed_at = now
-        change = StatusChange.objects.create(
-            request=appointment,
-            from_status=from_status,
-            to_status=to_status,
-            changed_by=user,
-            changed_at=now,
-        )
-        log(
-            appointment,
-            "appointments.status_change",
-            user=user,
-            data={"from": from_status, "to": to_status},
-        )
-    return change
 
 
 class AppointmentRequestHistoryView(ForbiddenNotRedirectMixin, history.HistoryView):

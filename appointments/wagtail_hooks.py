@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
+from appointments.notices import notice_lines
 from appointments.records import AppointmentRequest
 from appointments.viewsets import AppointmentRequestViewSet
 
@@ -50,6 +51,38 @@ def add_new_requests_panel(request, panels):
         "appointments.change_appointmentrequest"
     ):
         panels.append(NewRequestsPanel())
+
+
+class NobodyNotifiedPanel(Component):
+    """First on the dashboard when new requests would reach nobody."""
+
+    name = "appointment_notifications"
+    order = 10
+    template_name = "appointments/admin/nobody_notified_panel.html"
+
+    def __init__(self, lines):
+        self.lines = lines
+
+    def get_context_data(self, parent_context):
+        return {
+            "lines": self.lines,
+            "settings_url": reverse(
+                "wagtailsettings:edit", args=("appointments", "appointmentsettings")
+            ),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_nobody_notified_panel(request, panels):
+    if not (
+        request.user.is_superuser
+        or request.user.has_perm("appointments.change_appointmentsettings")
+        or request.user.has_perm("appointments.view_appointmentrequest")
+    ):
+        return
+    lines = notice_lines()
+    if lines:
+        panels.append(NobodyNotifiedPanel(lines))
 
 
 @hooks.register("insert_global_admin_css")

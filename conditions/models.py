@@ -10,14 +10,9 @@ from wagtail.search import index
 
 from pagecache.pages import CachedPageMixin, kept_with_page
 from practice import structured_data as schema
-from practice.models import (
-    SECTION_FEATURES,
-    ClinicalReviewMixin,
-    ClinicalSectionMixin,
-    IndexPage,
-    SEOMixin,
-)
+from practice.models import SECTION_FEATURES, IndexPage, SEOMixin
 from practice.navigation import at_most, public
+from reviews.clinical import ClinicalReviewMixin, ClinicalSectionMixin
 
 
 class ConditionIndexPage(ClinicalSectionMixin, IndexPage):

@@ -3,7 +3,8 @@ Varnish's probe and uptime checks.
 
 A node is alive when its database answers: then it serves every page (uncached
 if need be) and stores every appointment request, so it answers 200 even when
-the cache is down, and says so in the body ("ok" then "degraded: cache").
+the cache is down, and says so in the body ("ok" then "degraded: cache"), as it
+says when new appointment requests notify nobody ("warning: ...").
 Only a database that does not answer makes it 503 ("down: database"): taking
 a node out of service because its cache stalled would take the appointment
 form offline with it. Asks the database (one query) and the cache (one write
@@ -17,6 +18,8 @@ from django.db import connection
 from django.http import HttpResponse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
+
+from appointments.notices import notice_lines
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +57,8 @@ def healthz(request):
     else:
         degraded = degraded_services()
         body = "ok\n" + (f"degraded: {', '.join(degraded)}\n" if degraded else "")
+        # Said in the body, never by the status: a node that notifies nobody still serves.
+        body += "".join(f"warning: {line}\n" for line in notice_lines())
         status = 200
     response = HttpResponse(body, status=status, content_type="text/plain; charset=utf-8")
     add_never_cache_headers(response)

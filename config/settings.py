@@ -299,6 +299,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# A refused form (expired or missing token) gets a page of the site that shows the
+# form again with what was typed, never Django's bare 403 (practice/csrf.py).
+CSRF_FAILURE_VIEW = "practice.csrf.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 # Request bodies: public pages take small forms only (the appointment form is a
 # few kilobytes); a bigger declared body is refused with 413 before it is read.
@@ -350,13 +353,21 @@ TASKS = {
 }
 
 # Appointment requests
-# Posts per client in any rolling hour, every post counted: valid, invalid, spam
-# and refused (0 turns the limit off, e.g. for the benchmark).
+# Posts per client in any rolling hour that would be stored (valid ones, spam
+# included); an invalid post is a patient fixing a typo and never counts
+# (0 turns the limit off, e.g. for the benchmark).
 APPOINTMENT_RATE_LIMIT = int(os.environ.get("APPOINTMENT_RATE_LIMIT", "10"))
 # Quicker than this from showing the form to posting it is a bot (0 = off).
 APPOINTMENT_MIN_FILL_SECONDS = float(os.environ.get("APPOINTMENT_MIN_FILL_SECONDS", "3"))
-# Only behind a proxy that sets X-Forwarded-For itself; otherwise clients could forge it.
-APPOINTMENT_TRUST_X_FORWARDED_FOR = env_bool("APPOINTMENT_TRUST_X_FORWARDED_FOR", default=False)
+# The proxies in front of the app, declared one way (practice/clients.py reads the
+# client's address through them; practice.checks refuses both at once): how many
+# every request passes (nginx then Varnish: 2), or their addresses and networks.
+# Neither: X-Forwarded-For is ignored, the client is the connecting address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+if "APPOINTMENT_TRUST_X_FORWARDED_FOR" in os.environ:
+    # Refused by practice.E010 with what to set instead, rather than silently ignored.
+    APPOINTMENT_TRUST_X_FORWARDED_FOR = env_bool("APPOINTMENT_TRUST_X_FORWARDED_FOR")
 APPOINTMENT_RETENTION_DAYS = int(os.environ.get("APPOINTMENT_RETENTION_DAYS", "365"))
 APPOINTMENT_SPAM_RETENTION_DAYS = int(os.environ.get("APPOINTMENT_SPAM_RETENTION_DAYS", "30"))
 APPOINTMENT_NOTIFY_RETRY_SECONDS = float(os.environ.get("APPOINTMENT_NOTIFY_RETRY_SECONDS", "2"))

@@ -29,6 +29,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale, Page, Site
 
 from appointments.models import AppointmentRequestPage
+from appointments.records import AppointmentSettings
 from conditions.models import ConditionIndexPage, ConditionPage
 from locations.models import LocationIndexPage, LocationPage, OpeningHours
 from practice.models import (
@@ -192,6 +193,7 @@ class DemoLoader:
         locations = self.locations(home, site_data)
         self.link_new_pages(conditions, procedures, locations)
         self.request_page(home, site_data["request_appointment"])
+        self.appointment_settings(home, site_data["practice"])
         self.policy_pages(home, site_data["policies"])
         self.footer_links(home, conditions, procedures)
         self.home_features(home, conditions, procedures)
@@ -514,6 +516,18 @@ class DemoLoader:
             privacy_notice=paragraphs([data["privacy_notice"]]),
             thank_you=paragraphs([data["thank_you"]]),
         )
+
+    @staticmethod
+    def appointment_settings(home, data):
+        """New requests reach someone from the first run: the front desk's address is
+        notified (printed to the console in development) and patients get a confirmation."""
+        settings, _ = AppointmentSettings.objects.get_or_create(
+            site=Site.objects.get(root_page=home)
+        )
+        if not settings.notification_addresses:
+            settings.notification_emails = data["front_desk_email"]
+            settings.send_patient_confirmation = True
+            settings.save()
 
     def policy_pages(self, home, data):
         """The accessibility statement, the website privacy notice and, below it, the

@@ -20,6 +20,8 @@ WORKERS=${WEB_CONCURRENCY:-$(( $(nproc) * 2 ))}
 
 $PY manage.py check --deploy --fail-level ERROR
 $PY manage.py migrate --no-input
+# Now the tables exist: say at start when new appointment requests notify nobody.
+$PY manage.py check --deploy --tag appointments --fail-level CRITICAL
 $PY manage.py collectstatic --no-input --verbosity 0
 
 # Newsletter issues a killed worker was sending: queued again before the worker starts.

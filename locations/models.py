@@ -6,16 +6,18 @@ The procedures offered at a location are chosen on each procedure
 
 from urllib.parse import urlencode
 
+from django import forms
 from django.db import models
 from django.utils.functional import cached_property
-from modelcluster.fields import ParentalKey
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.images import get_image_model_string
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from pagecache.pages import CachedPageMixin
+from pagecache.pages import CachedPageMixin, kept_with_page
 from practice.models import SECTION_FEATURES, IndexPage, SEOMixin, StandardPage
 from practice.navigation import at_most, public
 from practice.phone import tel_uri
@@ -34,7 +36,20 @@ class LocationIndexPage(IndexPage):  # noqa: DJ008 (Page's __str__ is the title)
         context["other_pages"] = public(
             StandardPage.objects.child_of(self).live().order_by("path"), request
         )
+        context["plan_query"] = plan_filter_words(request)
+        context["plans_by_carrier"] = plans_by_carrier(
+            self.kept_plans(request), context["plan_query"]
+        )
         return context
+
+    @kept_with_page("plans")
+    def kept_plans(self, request):
+        """Every plan with the clinics that take it; a plan's change purges every page."""
+        return list(
+            InsurancePlan.objects.prefetch_related("locations", "team_members").order_by(
+                "carrier", "name"
+            )
+        )
 
 
 class LocationPage(CachedPageMixin, SEOMixin, Page):  # noqa: DJ008 (Page's __str__ is the title)
@@ -209,10 +224,23 @@ class LocationPage(CachedPageMixin, SEOMixin, Page):  # noqa: DJ008 (Page's __st
             for day in self.weekly_hours
             for period in day["times"]
         ]
+        network_ids = [plan.network_id for plan in self.kept_plans(request) if plan.network_id]
+        if network_ids:
+            node["healthPlanNetworkId"] = network_ids
         return node
+
+    @kept_with_page("plans")
+    def kept_plans(self, request):
+        """The plans taken here, with their clinicians; a plan's change purges every page."""
+        return list(
+            self.insurance_plans.prefetch_related("team_members").order_by("carrier", "name")
+        )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        context["plan_query"] = plan_filter_words(request)
+        context["plans"] = self.kept_plans(request)
+        context["plans_by_carrier"] = plans_by_carrier(context["plans"], context["plan_query"])
         # Declared on the procedure (ProcedurePage.locations), read back here.
         context["procedures"], context["more_procedures"] = at_most(
             public(
@@ -248,3 +276,90 @@ class OpeningHours(Orderable):
 
     def __str__(self):
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+
+class InsurancePlan(ClusterableModel):
+    """A health plan the practice takes part in, at which clinics (New York PHL §24: published).
+
+    A snippet (Snippets › Insurance plans): editors keep the list; the clinics'
+    pages and the locations page show it grouped by carrier. Saving or
+    deleting one purges every page (`purge_site_on_change`): plans show on
+    several pages, and they change rarely.
+    """
+
+    carrier = models.CharField(max_length=120, help_text="e.g. Aetna, Medicare, NY Medicaid")
+    name = models.CharField(
+        "plan or network",
+        max_length=160,
+        blank=True,
+        help_text="e.g. Open Access Managed Choice, Part B. Leave empty for every plan of the "
+        "carrier.",
+    )
+    network_id = models.CharField(
+        "network identifier",
+        max_length=80,
+        blank=True,
+        help_text="The carrier's identifier of the network, if it publishes one (schema.org "
+        "healthPlanNetworkId).",
+    )
+    locations = ParentalManyToManyField(
+        "locations.LocationPage",
+        related_name="insurance_plans",
+        blank=True,
+        verbose_name="taken at",
+        help_text="The clinics (and the virtual visit) where this plan is taken.",
+    )
+    team_members = ParentalManyToManyField(
+        "team.TeamMemberPage",
+        related_name="insurance_plans",
+        blank=True,
+        verbose_name="only by",
+        help_text="Optional: the clinicians in the plan's network, if not all of them.",
+    )
+    not_accepting_new_patients = models.BooleanField(
+        "not accepting new patients on this plan", default=False
+    )
+    last_checked = models.DateField(
+        null=True, blank=True, help_text="When the front desk last confirmed it with the carrier."
+    )
+
+    panels = [
+        FieldPanel("carrier"),
+        FieldPanel("name"),
+        FieldPanel("network_id"),
+        FieldPanel("locations", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("team_members", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("not_accepting_new_patients"),
+        FieldPanel("last_checked"),
+    ]
+
+    search_fields = [index.SearchField("carrier"), index.SearchField("name")]
+
+    purge_site_on_change = True
+
+    class Meta:
+        ordering = ["carrier", "name"]
+        verbose_name = "insurance plan"
+
+    def __str__(self):
+        return f"{self.carrier} — {self.name}" if self.name else self.carrier
+
+    @property
+    def full_name(self):
+        return str(self)
+
+
+def plans_by_carrier(plans, query=""):
+    """[(carrier, [plans])] in order, keeping the plans whose carrier or name holds every word."""
+    words = query.lower().split()
+    groups = {}
+    for plan in plans:
+        haystack = f"{plan.carrier} {plan.name}".lower()
+        if all(word in haystack for word in words):
+            groups.setdefault(plan.carrier, []).append(plan)
+    return list(groups.items())
+
+
+def plan_filter_words(request):
+    """The filter's words from ?plan=, trimmed (a plain GET form: it works without JavaScript)."""
+    return " ".join(request.GET.get("plan", "").split())[:80] if request is not None else ""

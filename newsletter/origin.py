@@ -33,6 +33,8 @@ from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import is_same_domain
 
+from newsletter.forms import NewsletterSignupForm
+
 logger = logging.getLogger(__name__)
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
@@ -93,7 +95,16 @@ def origin_is_trusted(request, origin):
 
 def refused(request, reason):
     logger.warning("Newsletter sign-up refused: %s (path %s)", reason, request.path)
-    response = TemplateResponse(request, "newsletter/refused.html", status=403)
+    # The footer's form shows again with the address typed: sent again from here, it passes.
+    typed = NewsletterSignupForm(
+        initial={
+            "email": str(request.POST.get("email", ""))[:254],
+            "consent": bool(request.POST.get("consent")),
+        }
+    )
+    response = TemplateResponse(
+        request, "newsletter/refused.html", {"newsletter_form": typed}, status=403
+    )
     add_never_cache_headers(response)
     return response
 

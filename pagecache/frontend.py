@@ -52,24 +52,35 @@ def backends():
     return get_backends() if getattr(settings, "WAGTAILFRONTENDCACHE", None) else {}
 
 
-def purge_after_commit(urls=(), whole_sites=(), every_live_page=None):
-    """After the commit: PURGE `urls`, BAN each root URL in `whole_sites` (CDNs: `every_live_page()`)."""
+def purge_after_commit(urls=(), whole_sites=(), every_live_page=None, refresh_only=False):
+    """After the commit: PURGE `urls`, BAN each root URL in `whole_sites` (CDNs: `every_live_page()`).
+
+    `refresh_only`: nothing left the public site, so Varnish takes the change
+    of every page by revalidating its short-lived copies, without a BAN.
+    """
     urls, whole_sites = sorted(set(urls)), sorted(set(whole_sites))
     if backends() and (urls or whole_sites):
-        transaction.on_commit(lambda: send(urls, whole_sites, every_live_page))
+        transaction.on_commit(lambda: send(urls, whole_sites, every_live_page, refresh_only))
+        if not refresh_only:
+            # A fetch Varnish began before the commit (a visitor's, or a background
+            # revalidation) may store the old page just after the BAN, which applies only
+            # to copies already stored: the same purge again, once such fetches are done.
+            from pagecache import tasks
+
+            transaction.on_commit(lambda: tasks.purge_frontend_once_more(urls, whole_sites))
 
 
-def send(urls, whole_sites, every_live_page=None, attempt=1):
+def send(urls, whole_sites, every_live_page=None, refresh_only=False, attempt=1):
     failed_urls, failed_sites = set(), set()
     for name, backend in backends().items():
         if isinstance(backend, VarnishBackend):
-            for root_url in whole_sites:
+            for root_url in whole_sites if not refresh_only else ():
                 try:
                     backend.ban_host(root_url)
                 except (HTTPError, URLError, OSError) as error:
                     logger.warning("Varnish %s did not take BAN of %s: %s", name, root_url, error)
                     failed_sites.add(root_url)
-            for url in urls if not whole_sites else ():
+            for url in urls if not whole_sites or refresh_only else ():
                 try:
                     backend.purge(url)
                 except (HTTPError, URLError, OSError) as error:

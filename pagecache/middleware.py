@@ -4,6 +4,11 @@ What is cached: GET and HEAD of Wagtail pages by visitors without a session
 (no login), answered 200 without a cookie and not marked private or
 no-store. The request form, its thank-you page and search results mark
 themselves uncacheable; the admin, forms and logged-in users are never cached.
+
+After a purge that only refreshed (see `pagecache.versions`), one request
+renders the page again while the others are served its previous copy
+(`X-Page-Cache: stale`, shared caches told to keep it a second only), so a
+menu change does not send every visitor of every page to the database at once.
 """
 
 import logging
@@ -14,7 +19,13 @@ from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from pagecache import versions
-from pagecache.versions import NOT_STORED, SITE_VERSION_KEY, path_hash, path_version_key, read
+from pagecache.versions import (
+    NOT_STORED,
+    SITE_VERSION_KEY,
+    path_hash,
+    path_version_key,
+    read_with_previous,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -66,31 +77,50 @@ class PageCacheMiddleware:
 
         seconds = page_cache_seconds()
         found = self.lookup(request) if seconds else None
+        claimed = False
         if found is not None:
-            key, current, cached = found
+            key, current, cached, previous = found
             if cached is not NOT_STORED:
                 cached["X-Page-Cache"] = "hit"
                 return cached
-
-        response = self.get_response(request)
-        if self.cacheable(request, response):
-            # A CDN or Varnish in front may share it too; the app purges them.
-            patch_cache_control(response, public=True, max_age=0, s_maxage=SHARED_MAX_AGE)
-            patch_vary_headers(response, ["Cookie"])
-            if found is not None and current is not None:
-                # Under the versions read before rendering: a purge meanwhile makes it stale.
-                self.store(key, current, request, response, seconds)
+            if current is not None:
+                claimed = versions.claim_rebuild(key)
+                if not claimed and previous is not NOT_STORED:
+                    return self.previous_copy(previous)
+        try:
+            response = self.get_response(request)
+            if self.cacheable(request, response):
+                # A CDN or Varnish in front may share it too; the app purges them.
+                patch_cache_control(response, public=True, max_age=0, s_maxage=SHARED_MAX_AGE)
+                patch_vary_headers(response, ["Cookie"])
+                if found is not None and current is not None:
+                    # Under the versions read before rendering: a purge meanwhile makes it stale.
+                    self.store(key, current, request, response, seconds)
+        finally:
+            if claimed:
+                versions.release_rebuild(key)
         return response
 
     @staticmethod
+    def previous_copy(previous):
+        """The copy from before a refreshing purge, while another request renders the new one."""
+        previous["X-Page-Cache"] = "stale"
+        # A shared cache in front keeps it only a second, then asks again.
+        previous["Cache-Control"] = "public, max-age=0, s-maxage=1"
+        return previous
+
+    @staticmethod
     def lookup(request):
-        """(key, current versions, the stored response or NOT_STORED), or None if the cache is down."""
+        """(key, current versions, the stored response or NOT_STORED, the previous copy that may
+        be served while it is rendered again or NOT_STORED), or None if the cache is down."""
         key = _response_key(request)
         try:
-            current, cached = read(key, [SITE_VERSION_KEY, path_version_key(request.path)])
+            current, cached, previous = read_with_previous(
+                key, [SITE_VERSION_KEY, path_version_key(request.path)]
+            )
         except Exception:  # noqa: BLE001 - a cache that is down serves pages uncached
             return None
-        return key, current, cached
+        return key, current, cached, previous
 
     @staticmethod
     def store(key, current, request, response, seconds):

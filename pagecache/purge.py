@@ -14,11 +14,18 @@ The rules, by what changed:
 Deleting a page or lifting a view restriction counts as a change of the
 menus. Every purge is recorded with the change and delivered after its
 commit (`pagecache.versions`, `pagecache.frontend`).
+
+Purges that take a page away from the public (unpublished, deleted, moved,
+renamed, made private) are "withdrawing": no copy from before is served
+anywhere, and Varnish is BANned at once. The others refresh: a previous copy
+may be served while one request rebuilds it, and Varnish, whose copies stay
+fresh only a few seconds (deploy/varnish.vcl), takes the change by
+revalidating instead of dropping every page of the site at once.
 """
 
 import logging
 
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
@@ -67,12 +74,16 @@ def purge_pages(pages):
     frontend.purge_after_commit(urls=_full_urls(pages))
 
 
-def purge_site(old_urls=()):
-    """Every page and every kept part; in the HTTP cache, each site's whole host (old addresses too)."""
-    versions.purge_everything()
+def purge_site(old_urls=(), withdrawn=False):
+    """Every page and every kept part; in the HTTP cache, each site's whole host (old addresses too).
+
+    `withdrawn`: a page left the public site; nothing from before may be served.
+    """
+    versions.purge_everything(withdrawn=withdrawn)
     frontend.purge_after_commit(
         urls=old_urls,
         whole_sites=_site_root_urls(),
+        refresh_only=not withdrawn,
         every_live_page=lambda: _full_urls(
             Page.objects.live().exclude(depth=1).specific(defer=True)
         ),
@@ -118,15 +129,16 @@ def on_publish(sender, instance, **kwargs):
     ):
         renamed = before is not None and before["url_path"] != instance.url_path
         purge_site(
-            _old_full_urls(before["url_path"], instance.url_path, instance.path) if renamed else ()
+            _old_full_urls(before["url_path"], instance.url_path, instance.path) if renamed else (),
+            withdrawn=renamed,
         )
     else:
         shown_on_before = getattr(instance, "_shown_on_before", [])
         purge_pages([instance, *dependents(instance), *shown_on_before])
 
 
-def on_tree_change(sender, instance=None, **kwargs):
-    purge_site()
+def on_unpublish(sender, instance=None, **kwargs):
+    purge_site(withdrawn=True)
 
 
 def on_move(sender, instance, url_path_before=None, url_path_after=None, **kwargs):
@@ -134,25 +146,43 @@ def on_move(sender, instance, url_path_before=None, url_path_after=None, **kwarg
     old = ()
     if url_path_before and url_path_after and url_path_before != url_path_after:
         old = _old_full_urls(url_path_before, url_path_after, instance.path)
-    purge_site(old)
+    # Into a restricted section, or out of its old address: never served from before.
+    purge_site(old, withdrawn=True)
 
 
 def on_setting_saved(sender, instance, raw=False, **kwargs):
     # A page made private (or public again) leaves or joins the menus.
     if not raw and isinstance(instance, BaseSiteSetting | Site | PageViewRestriction):
+        purge_site(withdrawn=isinstance(instance, PageViewRestriction | Site))
+
+
+def on_model_changed(sender, instance, raw=False, **kwargs):
+    """A model shown on many pages (insurance plans, closures, notices) says so with
+    `purge_site_on_change = True`: saving or deleting one purges every page."""
+    if not raw and getattr(instance, "purge_site_on_change", False):
         purge_site()
+
+
+def on_m2m_changed(sender, instance, action, **kwargs):
+    if action.startswith("post_"):
+        on_model_changed(sender, instance)
 
 
 def connect():
     pre_save.connect(remember_before_save, dispatch_uid="pagecache.remember")
     page_published.connect(on_publish, dispatch_uid="pagecache.publish")
-    page_unpublished.connect(on_tree_change, dispatch_uid="pagecache.unpublish")
+    page_unpublished.connect(on_unpublish, dispatch_uid="pagecache.unpublish")
     post_page_move.connect(on_move, dispatch_uid="pagecache.move")
     post_delete.connect(on_page_deleted, dispatch_uid="pagecache.delete")
     post_save.connect(on_setting_saved, dispatch_uid="pagecache.setting")
+    post_save.connect(on_model_changed, dispatch_uid="pagecache.model-saved")
+    post_delete.connect(on_model_changed, dispatch_uid="pagecache.model-deleted")
+    m2m_changed.connect(on_m2m_changed, dispatch_uid="pagecache.model-m2m")
 
 
 def on_page_deleted(sender, instance, **kwargs):
     # A deleted page leaves the menus and its address; a restriction lifted changes them too.
-    if isinstance(instance, Page) and instance.live or isinstance(instance, PageViewRestriction):
-        purge_site()
+    if isinstance(instance, Page) and instance.live:
+        purge_site(withdrawn=True)
+    elif isinstance(instance, PageViewRestriction):
+        purge_site()  # a page made public again: nothing is taken away

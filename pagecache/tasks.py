@@ -46,6 +46,20 @@ def purge_frontend_again(urls, whole_sites, attempt):
     ).enqueue(urls, whole_sites, attempt + 1)
 
 
+# How long after a withdrawing purge it is sent once more: longer than a page takes to render.
+ONCE_MORE_SECONDS = 3
+
+
+def purge_frontend_once_more(urls, whole_sites):
+    """Send a withdrawing purge again in a few seconds (needs a task backend that can defer;
+    without one, Varnish's copies still expire within seconds: deploy/varnish.vcl)."""
+    if not resend_frontend_purges.get_backend().supports_defer:
+        return
+    resend_frontend_purges.using(
+        run_after=timezone.now() + datetime.timedelta(seconds=ONCE_MORE_SECONDS)
+    ).enqueue(urls, whole_sites, FRONTEND_ATTEMPTS - 1)
+
+
 @task()
 def resend_frontend_purges(urls, whole_sites, attempt):
     from pagecache import frontend

@@ -24,6 +24,15 @@ and the cache does not hold its token, what its version covers is not served
 from the cache: it fails closed, and pages and parts are built fresh. A
 purge the cache did not take is tried again by the next request that meets it
 (at most once a second per process) and by a background task with back-off.
+
+Two kinds of purge. Most changes only refresh what the public sees (a menu
+title, a page's text, a setting): after one, the previous copy of a page or
+part may still be served for the moment it takes one request to rebuild it,
+so that a change every page shows costs one rebuild of each shared part, not
+one per visitor, page or worker. A purge that takes something away from the
+public (a page unpublished, deleted, moved, renamed or made private) also
+moves `WITHDRAWN_KEY`, which every copy carries: no copy from before it is
+ever served, and what is rebuilt is waited for or built again, never reused.
 """
 
 import contextvars
@@ -39,6 +48,13 @@ from django.db import connection, transaction
 logger = logging.getLogger(__name__)
 
 SITE_VERSION_KEY = "pagecache:site-version"
+# Moved on, besides the site's version, by purges that take a page away from the public.
+WITHDRAWN_KEY = "pagecache:site-withdrawn"
+# The longest one request may hold the rebuilding of a page or part (and so the
+# longest a previous copy is served meanwhile); a crashed rebuild frees it then.
+REBUILD_SECONDS = 10
+# How long a request waits for another's rebuild of a part it may not serve from before.
+WAIT_SECONDS = 2.0
 # How often one process tries again to deliver purges it finds pending.
 RETRY_SECONDS = 1.0
 
@@ -180,9 +196,14 @@ def purge_paths(paths):
         _purge(keys)
 
 
-def purge_everything():
-    """Forget every cached page, menu and footer: menus or site settings changed."""
-    _purge({SITE_VERSION_KEY})
+def purge_everything(withdrawn=False):
+    """Forget every cached page, menu and footer: menus or site settings changed.
+
+    `withdrawn`: a page left the public site (unpublished, deleted, moved,
+    renamed, made private), so no copy from before may be served, not even
+    while it is rebuilt.
+    """
+    _purge({SITE_VERSION_KEY, WITHDRAWN_KEY} if withdrawn else {SITE_VERSION_KEY})
 
 
 def site_parts_cache_seconds():
@@ -207,42 +228,113 @@ def _current(version_keys, found):
     return tuple(versions)
 
 
-def read(key, version_keys):
-    """(the current versions at `version_keys`, what `key` holds if stored under them).
+def _with_withdrawn(version_keys):
+    version_keys = list(version_keys)
+    if SITE_VERSION_KEY in version_keys and WITHDRAWN_KEY not in version_keys:
+        version_keys.append(WITHDRAWN_KEY)
+    return version_keys
 
-    One cache round trip; NOT_STORED when `key` holds nothing, was stored under
-    other versions (a purge since), or a purge of one of its versions is
-    pending. The versions are None when nothing may be stored under them (a
-    purge pending, or the cache not answering). Raises when the cache is down.
+
+def read_with_previous(key, version_keys):
+    """(current versions, what `key` holds if stored under them, else its previous copy if
+    one may be served while it is rebuilt).
+
+    One cache round trip. The stored value is NOT_STORED when `key` holds
+    nothing, was stored under other versions (a purge since), or a purge of
+    one of its versions is pending. The previous copy is NOT_STORED too unless
+    only refreshing purges came since it was stored (none that withdrew a
+    page, none pending). The versions are None when nothing may be stored
+    under them (a purge pending, or the cache not answering). Raises when the
+    cache is down.
     """
+    version_keys = _with_withdrawn(version_keys)
     found = cache.get_many([*version_keys, key])
     pending = pending_purges()
     if pending and _not_taken({k: pending[k] for k in version_keys if k in pending}, found):
-        return None, NOT_STORED
+        return None, NOT_STORED, NOT_STORED
     versions = _current(version_keys, found)
     stored = found.get(key)
-    if versions is not None and stored is not None and stored[0] == versions:
-        return versions, stored[1]
-    return versions, NOT_STORED
+    if versions is None or stored is None:
+        return versions, NOT_STORED, NOT_STORED
+    if stored[0] == versions:
+        return versions, stored[1], NOT_STORED
+    if WITHDRAWN_KEY in version_keys and len(stored[0]) == len(versions):
+        withdrawn_at = version_keys.index(WITHDRAWN_KEY)
+        if stored[0][withdrawn_at] == versions[withdrawn_at]:
+            return versions, NOT_STORED, stored[1]
+    return versions, NOT_STORED, NOT_STORED
+
+
+def read(key, version_keys):
+    """(the current versions at `version_keys`, what `key` holds if stored under them).
+
+    As `read_with_previous`, for callers that never serve a previous copy.
+    """
+    versions, value, _previous = read_with_previous(key, version_keys)
+    return versions, value
+
+
+def claim_rebuild(key):
+    """True if this request is the one to rebuild `key` (for at most REBUILD_SECONDS)."""
+    try:
+        return bool(cache.add(f"{key}:rebuilding", 1, timeout=REBUILD_SECONDS))
+    except Exception:  # noqa: BLE001 - a cache that is down: everyone builds
+        return True
+
+
+def release_rebuild(key):
+    try:
+        cache.delete(f"{key}:rebuilding")
+    except Exception:  # noqa: BLE001
+        logger.warning("Page cache unavailable: rebuild of %s not released", key)
+
+
+def _wait_for(key, versions):
+    """What another request's rebuild of `key` stores under `versions`, or NOT_STORED in time."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(0.02)
+        try:
+            stored = cache.get(key)
+        except Exception:  # noqa: BLE001
+            return NOT_STORED
+        if stored is not None and stored[0] == versions:
+            return stored[1]
+    return NOT_STORED
 
 
 def _kept(key, version_keys, build):
     """`build()`, stored under `key` with the versions at `version_keys`, and served while
     they stand; a cache that is down builds it every time.
+
+    After a purge one request rebuilds it; the others meanwhile take its
+    previous copy if the purge only refreshed, or wait for the rebuild if it
+    withdrew a page (building it themselves if it takes too long).
     """
     try:
-        versions, value = read(key, version_keys)
+        versions, value, previous = read_with_previous(key, version_keys)
     except Exception:  # noqa: BLE001 - a cache that is down: build it every time
         return build()
     if value is not NOT_STORED:
         return value
-    value = build()
     if versions is None:
-        return value
+        return build()
+    claimed = claim_rebuild(key)
+    if not claimed:
+        if previous is not NOT_STORED:
+            return previous
+        value = _wait_for(key, versions)
+        if value is not NOT_STORED:
+            return value
     try:
-        cache.set(key, (versions, value), timeout=site_parts_cache_seconds())
-    except Exception:  # noqa: BLE001
-        logger.warning("Page cache unavailable: %s not stored", key)
+        value = build()
+        try:
+            cache.set(key, (versions, value), timeout=site_parts_cache_seconds())
+        except Exception:  # noqa: BLE001
+            logger.warning("Page cache unavailable: %s not stored", key)
+    finally:
+        if claimed:
+            release_rebuild(key)
     return value
 
 

@@ -1,11 +1,10 @@
 """What every page of the site shares, and the practice's own pages.
 
-The abstract mixins (SEO, clinical review byline) and the abstract index page
-are used by the page types of the other apps. This app imports none of them:
+The abstract SEO mixin and the abstract index page are used by the page
+types of the other apps (what makes a page clinical is in `reviews.clinical`). This app imports none of them:
 where it must name their models it does so by "app.Model" string.
 """
 
-from django import forms
 from django.apps import apps
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -17,7 +16,6 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import (
     FieldPanel,
-    HelpPanel,
     InlinePanel,
     MultiFieldPanel,
     PageChooserPanel,
@@ -25,7 +23,7 @@ from wagtail.admin.panels import (
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.images import get_image_model_string
-from wagtail.models import Orderable, Page, PagePermissionTester, Site
+from wagtail.models import Orderable, Page, Site
 from wagtail.search import index
 
 from pagecache import versions
@@ -40,8 +38,6 @@ from practice.phone import tel_uri
 # would break the consistent look of the page.
 SECTION_FEATURES = ["bold", "italic", "link", "ul", "ol"]
 BODY_FEATURES = ["h2", "h3", "bold", "italic", "link", "ul", "ol", "image"]
-
-TEAM_MEMBER_PAGE = "team.TeamMemberPage"
 
 
 def lines(text):
@@ -86,157 +82,6 @@ class SEOMixin(models.Model):
         if self.social_image_fallback and getattr(self, f"{self.social_image_fallback}_id"):
             return getattr(self, self.social_image_fallback)
         return None
-
-
-class ClinicalPageForm(PatientPageForm):
-    """The editor's form of a clinical page.
-
-    Adds "No clinical change", which a reviewer ticks when publishing a fix
-    that needs no new medical review (a typo): the review dates stay, and the
-    page's history says so. The `reviews` app reads it after the publish.
-    """
-
-    no_clinical_change = forms.BooleanField(
-        label="No clinical change",
-        required=False,
-        help_text="Tick when publishing a correction that does not change the medical "
-        "content: the review dates stay as they are. Otherwise publishing records "
-        "your review.",
-    )
-
-
-class ClinicalPagePermissionTester(PagePermissionTester):
-    """Publishing a clinical page needs publish permission granted on its own section.
-
-    A publish permission on the home page or the root covers the whole tree in
-    Wagtail; for clinical pages it counts only when it is granted on the
-    section's index (e.g. /procedures/) or below. So "Editors" may publish the
-    home, about and location pages but only submit clinical pages, and a
-    practice changes who may publish them in Settings › Groups, as usual.
-    """
-
-    def __init__(self, user, page, section_depth):
-        super().__init__(user, page)
-        if self.user.is_active and not self.user.is_superuser and "publish" in self.permissions:
-            granted_in_section = any(
-                perm.permission.codename == "publish_page"
-                and perm.page.depth >= section_depth
-                and self.page.path.startswith(perm.page.path)
-                for perm in self.permission_policy.get_cached_permissions_for_user(user)
-            )
-            if not granted_in_section:
-                self.permissions.discard("publish")
-
-
-class ClinicalSectionMixin:
-    """For the index of a clinical section: only who may publish its pages may create and publish one."""
-
-    def permissions_for_user(self, user):
-        return ClinicalPagePermissionTester(user, self, section_depth=self.depth)
-
-
-# What a byline shows of a person (name, credentials, link) and the JSON-LD's
-# Person or Physician: a clinical page loads no more of them.
-BYLINE_FIELDS = (
-    "title",
-    "url_path",
-    "path",
-    "depth",
-    "live",
-    "name",
-    "credentials",
-    "is_physician",
-)
-
-
-class ClinicalReviewMixin(models.Model):
-    """Who wrote a clinical page, who reviewed it, and when.
-
-    Provides `author`, `reviewer` (team members), `last_reviewed`,
-    `next_review_due`, an optional shorter review interval and the reading
-    grade stored on publish; the panels that show them; and the byline the
-    page shows. The review stamps are set by the medical review workflow (the
-    `reviews` app), never typed: only superusers may correct them.
-    """
-
-    author = models.ForeignKey(
-        TEAM_MEMBER_PAGE, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    reviewer = models.ForeignKey(
-        TEAM_MEMBER_PAGE,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="The clinician who checked this page for medical accuracy.",
-    )
-    last_reviewed = models.DateField(null=True, blank=True)
-    next_review_due = models.DateField(null=True, blank=True)
-    review_interval_months = models.PositiveSmallIntegerField(
-        "review again within (months)",
-        null=True,
-        blank=True,
-        help_text="Leave empty for the practice's review interval (Settings › Clinical "
-        "review). Set a shorter one for content that changes quickly.",
-    )
-    reading_grade = models.DecimalField(
-        max_digits=4,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        editable=False,
-        help_text="Flesch–Kincaid grade of the patient-facing text, stored on publish.",
-    )
-
-    review_panels = [
-        MultiFieldPanel(
-            [
-                FieldPanel("author"),
-                HelpPanel(template="practice/admin/review_status.html"),
-                FieldPanel("review_interval_months"),
-                # Stamped by the workflow; a superuser may correct them.
-                FieldPanel("reviewer", permission="superuser"),
-                FieldPanel("last_reviewed", permission="superuser"),
-                FieldPanel("next_review_due", permission="superuser"),
-                FieldPanel("no_clinical_change"),
-            ],
-            heading="Authorship and medical review",
-        ),
-        # The reading grade of each section, from the `reviews` app's template tags.
-        HelpPanel(template="reviews/admin/readability.html"),
-    ]
-    base_form_class = ClinicalPageForm
-
-    class Meta:
-        abstract = True
-
-    def permissions_for_user(self, user):
-        if self.depth is None:
-            # Not in the tree yet (the admin's "add page" form): publishing it is
-            # decided by its section's index (ClinicalSectionMixin).
-            return super().permissions_for_user(user)
-        return ClinicalPagePermissionTester(user, self, section_depth=self.depth - 1)
-
-    @cached_property
-    def byline(self):
-        """Author and reviewer, fetched together (often the same person)."""
-        ids = {self.author_id, self.reviewer_id} - {None}
-        people = (
-            apps.get_model(TEAM_MEMBER_PAGE).objects.only(*BYLINE_FIELDS).in_bulk(ids)
-            if ids
-            else {}
-        )
-        return {"author": people.get(self.author_id), "reviewer": people.get(self.reviewer_id)}
-
-    @kept_with_page("byline")
-    def kept_byline(self, request):
-        return self.byline
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        # Kept with the page's cached parts: a team member's publishing purges every page.
-        self.__dict__["byline"] = self.kept_byline(request)
-        return context
 
 
 class IndexPage(CachedPageMixin, SEOMixin, Page):

@@ -14,16 +14,10 @@ from wagtail.search import index
 
 from pagecache.pages import CachedPageMixin, kept_with_page
 from practice import structured_data as schema
-from practice.models import (
-    SECTION_FEATURES,
-    ClinicalPageForm,
-    ClinicalReviewMixin,
-    ClinicalSectionMixin,
-    IndexPage,
-    SEOMixin,
-)
+from practice.models import SECTION_FEATURES, IndexPage, SEOMixin
 from practice.navigation import children_links, page_links, public
 from procedures.sections import SECTION_FIELDS, SECTIONS
+from reviews.clinical import ClinicalPageForm, ClinicalReviewMixin, ClinicalSectionMixin
 
 DEFAULT_RISKS_INTRO = "Most side effects are mild and go away on their own. They may include:"
 SERIOUS_RISKS_INTRO = "Rare but serious risks include:"

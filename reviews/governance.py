@@ -9,7 +9,7 @@ from django.apps import apps
 from django.contrib.auth.models import Permission
 from wagtail.models import GroupPagePermission, Workflow, WorkflowPage
 
-from practice.models import ClinicalReviewMixin, ClinicalSectionMixin
+from reviews.clinical import ClinicalReviewMixin, ClinicalSectionMixin
 
 WORKFLOW_NAME = "Medical review"
 

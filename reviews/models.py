@@ -2,11 +2,12 @@
 and the reminders sent before a page falls due.
 
 The review stamps themselves live on each clinical page
-(`practice.ClinicalReviewMixin`); this app sets them when a medical reviewer
+(`reviews.clinical.ClinicalReviewMixin`); this app sets them when a medical reviewer
 approves a page (see `stamps.py` and `signals.py`).
 """
 
 from dateutil.relativedelta import relativedelta
+from django.apps import apps
 from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -24,9 +25,8 @@ def linked_team_member(user):
     """The team member page an admin account is linked to, or None."""
     if user is None or not user.is_authenticated:
         return None
-    from team.models import TeamMemberPage
-
-    return TeamMemberPage.objects.filter(user=user).first()
+    # By name: team is a layer above reviews (its pages carry the byline).
+    return apps.get_model("team", "TeamMemberPage").objects.filter(user=user).first()
 
 
 class MedicalReviewTask(AbstractGroupApprovalTask):

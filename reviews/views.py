@@ -14,8 +14,9 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.pages.listing import ExplorableIndexView
 from wagtail.admin.viewsets.pages import PageViewSet
 
+from reviews.due import DUE_STATES, State, due_counts, review_settings, state_of
 from reviews.governance import clinical_page_models
-from reviews.reports import DUE_STATES, State, due_counts, report_url, review_settings, state_of
+from reviews.reports import report_url
 
 
 class ClinicalReviewPanel(Component):

@@ -19,7 +19,7 @@ from modelsearch.backends.base import BaseIndex, BaseSearchBackend
 from modelsearch.index import SearchField
 from wagtail.models import Page, get_page_models
 
-from practice.models import ClinicalReviewMixin
+from reviews.clinical import ClinicalReviewMixin
 from sitesearch import text
 from sitesearch.models import SearchDocument
 

@@ -15,8 +15,8 @@ from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.models import Page
 
 from pagecache import versions
-from practice.models import ClinicalReviewMixin
 from practice.navigation import public
+from reviews.clinical import ClinicalReviewMixin
 from sitesearch import engine, terms, text
 from sitesearch.index import index_version
 

@@ -1,7 +1,7 @@
 """The people of the practice: the team page and each member's profile.
 
 A team member is also the author and reviewer of clinical pages
-(`practice.ClinicalReviewMixin` names this model by string).
+(`reviews.clinical.ClinicalReviewMixin` names this model by string).
 """
 
 from django.conf import settings

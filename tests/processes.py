@@ -108,6 +108,19 @@ def start_varnish(backend_port):
         raise RuntimeError(
             "varnishd did not start: " + process.stderr.read().decode()[-2000:]
         ) from None
+    # Varnish takes its backend as sick until the probe has passed: until then every
+    # request is a 503. Ready means the app answers through it.
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200:
+                break
+        except requests.RequestException:
+            pass
+        if time.monotonic() > deadline:
+            stop(process)
+            raise RuntimeError("the backend never answered /healthz 200 through varnishd")
+        time.sleep(0.2)
     return Varnish(
         f"http://127.0.0.1:{port}", port, f"http://127.0.0.1:{purge_port}", workdir, process, tmp
     )

@@ -2,11 +2,12 @@
 
 import http.client
 import subprocess
+import time
 from urllib.parse import urlsplit
 
 import pytest
 import requests
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from tests import factories, processes
 
@@ -116,3 +117,32 @@ def test_a_cached_page_is_still_served_while_the_app_is_down(varnish, site_behin
     still = get(varnish, "/about/")
     assert still.status_code == 200 and still.headers["X-Cache"] == "HIT"
     assert get(varnish, "/never-cached-page/").status_code == 503
+
+
+def test_a_menu_change_is_revalidated_in_seconds_and_an_unpublish_is_gone_at_once(
+    varnish, site_behind_varnish, home
+):
+    team = factories.StandardPageFactory(
+        parent=home, title="Our team", slug="team", show_in_menus=True, live=False
+    )
+    team.save_revision().publish()
+    for path in ("/about/", "/team/"):
+        get(varnish, path)
+        assert get(varnish, path).headers["X-Cache"] == "HIT"
+
+    renamed = team.get_latest_revision_as_object()
+    renamed.title = "Our physicians"
+    renamed.save_revision().publish()
+
+    # Not BANned: the copy Varnish has is still served while it revalidates...
+    assert get(varnish, "/about/").headers["X-Cache"] == "HIT"
+    # ...and the new menu is on the page within seconds, without a visitor waiting.
+    deadline = time.monotonic() + 10
+    while "Our physicians" not in get(varnish, "/about/").text:
+        assert time.monotonic() < deadline, "the renamed menu page never reached Varnish"
+        time.sleep(0.5)
+
+    # Taken away from the public: BANned at once, never served from before.
+    Page.objects.get(pk=team.pk).unpublish()
+    gone = get(varnish, "/team/")
+    assert gone.status_code == 404 and gone.headers["X-Cache"] == "MISS"

@@ -2,7 +2,7 @@
 
 - "Moderators" becomes "Medical reviewers"; "Editors" stays. Both may add,
   edit and publish across the tree; a site-wide publish right does not reach
-  clinical pages (practice.ClinicalPagePermissionTester): only a publish
+  clinical pages (reviews.clinical.ClinicalPagePermissionTester): only a publish
   right granted on a clinical section does, and the reviewers get it there.
 - Wagtail's "Moderators approval" workflow (every page, on the root) is
   switched off; the "Medical review" workflow (one task, approved by Medical

@@ -1,7 +1,7 @@
 """Template tags for clinical pages' editor panels.
 
-`practice` may not import this app (import-linter), so the readability panel
-it declares on `ClinicalReviewMixin` is a HelpPanel whose template loads this
+The readability panel of `reviews.clinical.ClinicalReviewMixin.review_panels`
+is a HelpPanel whose template (reviews/admin/readability.html) loads this
 library: `{% load review_tags %}{% reading_grades self.instance self.request %}`.
 """
 
@@ -10,7 +10,7 @@ from decimal import Decimal
 from django import template
 
 from reviews import readability
-from reviews.reports import review_settings
+from reviews.due import review_settings
 
 register = template.Library()
 

@@ -42,3 +42,21 @@ def point_site_at(env, host_port):
         "from wagtail.models import Site; s = Site.objects.get(is_default_site=True); "
         f"s.hostname, s.port = {host!r}, {int(port)}; s.save()",
     )
+
+
+class _FromAddress(requests.adapters.HTTPAdapter):
+    def __init__(self, address):
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+def browser_at(address):
+    """A browser (a requests session, with its cookies) on another machine: connections come
+    from `address`, one of loopback's 127.0.0.0/8, so proxies see a client of its own."""
+    session = requests.Session()
+    session.mount("http://", _FromAddress(address))
+    return session

@@ -31,8 +31,8 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from wagtail.models import Page, Site
 
+from reviews.due import DATE_FORMAT, State, clinical_pages, reviewers
 from reviews.models import ClinicalReviewSettings, MedicalReviewTask, ReviewReminder
-from reviews.reports import DATE_FORMAT, State, clinical_pages, reviewers
 
 
 def admin_edit_link(page):

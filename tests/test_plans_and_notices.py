@@ -1,0 +1,99 @@
+"""What a patient decides by and what the practice must publish: plans accepted, closures, notices."""
+
+import datetime
+import json
+
+import pytest
+
+from locations.models import InsurancePlan
+from tests.html import labelled, one, soup, text, texts
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+
+
+@pytest.fixture
+def plans(locations):
+    stamford, virtual = locations["stamford"], locations["virtual"]
+    aetna = InsurancePlan.objects.create(
+        carrier="Aetna",
+        name="Open Access Managed Choice",
+        network_id="AETNA-OAMC",
+        last_checked=datetime.date(2026, 11, 2),
+    )
+    aetna.locations.set([stamford, virtual])
+    aetna.save()
+    medicare = InsurancePlan.objects.create(carrier="Medicare", name="Part B")
+    medicare.locations.set([stamford])
+    medicare.save()
+    medicaid = InsurancePlan.objects.create(carrier="NY Medicaid", not_accepting_new_patients=True)
+    medicaid.locations.set([virtual])
+    medicaid.save()
+    return {"aetna": aetna, "medicare": medicare, "medicaid": medicaid}
+
+
+def plan_list(response):
+    section = labelled(soup(response), "plans-heading")
+    return {
+        text(heading): texts(heading.find_next_sibling("ul").select("li"))
+        for heading in section.select("h3")
+    }
+
+
+class TestPlansAccepted:
+    def test_each_clinic_lists_its_own_plans_grouped_by_carrier(self, client, locations, plans):
+        stamford = plan_list(client.get(locations["stamford"].url))
+        assert list(stamford) == ["Aetna", "Medicare"]
+        assert stamford["Aetna"] == ["Open Access Managed Choice Last checked November 2, 2026."]
+        virtual = plan_list(client.get(locations["virtual"].url))
+        assert list(virtual) == ["Aetna", "NY Medicaid"]
+        assert virtual["NY Medicaid"] == ["All plans Not accepting new patients on this plan."]
+
+    def test_the_locations_page_lists_every_plan_with_its_clinics(self, client, locations, plans):
+        index = locations["stamford"].get_parent()
+        listed = plan_list(client.get(index.url))
+        assert listed["Medicare"] == ["Part B — at Stamford, CT"]
+        assert listed["Aetna"][0].startswith(
+            "Open Access Managed Choice — at Stamford, CT, Virtual Appointment"
+        )
+
+    def test_the_filter_is_a_plain_get_form_that_narrows_the_list(self, client, locations, plans):
+        page = soup(client.get(locations["stamford"].url))
+        form = one(labelled(page, "plans-heading"), "form")
+        assert form["method"] == "get" and one(form, "input")["name"] == "plan"
+
+        found = plan_list(client.get(locations["stamford"].url, {"plan": "aetna"}))
+        assert list(found) == ["Aetna"]
+        nothing = soup(client.get(locations["stamford"].url, {"plan": "cigna"}))
+        assert "No plan matches “cigna”" in text(labelled(nothing, "plans-heading"))
+
+    def test_the_clinic_names_its_plan_networks_in_its_json_ld(self, client, locations, plans):
+        page = soup(client.get(locations["stamford"].url))
+        data = json.loads(one(page, 'script[type="application/ld+json"]').string)
+        nodes = data.get("@graph", [data])
+        clinic = next(node for node in nodes if node.get("@type") == "MedicalClinic")
+        assert clinic["healthPlanNetworkId"] == ["AETNA-OAMC"]
+
+    def test_changing_a_plan_purges_every_page_that_shows_it(self, client, locations, plans):
+        stamford = locations["stamford"]
+        index = stamford.get_parent()
+        for page in (stamford, index):
+            client.get(page.url)
+            assert client.get(page.url)["X-Page-Cache"] == "hit"
+        plans["medicare"].name = "Part B (Original Medicare)"
+        plans["medicare"].save()
+        for page in (stamford, index):
+            response = client.get(page.url)
+            assert response["X-Page-Cache"] == "miss"
+            assert "Part B (Original Medicare)" in text(soup(response))
+
+    def test_a_plan_taken_at_one_more_clinic_shows_there_at_once(self, client, locations, plans):
+        virtual = locations["virtual"]
+        client.get(virtual.url)
+        plans["medicare"].locations.add(virtual)
+        plans["medicare"].save()
+        assert "Medicare" in plan_list(client.get(virtual.url))
