@@ -31,7 +31,7 @@ from wagtail.models import Collection, Locale, Page, Site
 from appointments.models import AppointmentRequestPage
 from appointments.records import AppointmentSettings
 from conditions.models import ConditionIndexPage, ConditionPage
-from locations.models import LocationIndexPage, LocationPage, OpeningHours
+from locations.models import InsurancePlan, LocationIndexPage, LocationPage, OpeningHours
 from practice.models import (
     FooterLink,
     HomeFeaturedCondition,
@@ -41,7 +41,55 @@ from practice.models import (
     StandardPage,
 )
 from procedures.models import ProcedureIndexPage, ProcedurePage
-from team.models import TeamIndexPage, TeamMemberPage
+from team.models import HospitalAffiliation, TeamIndexPage, TeamMemberPage
+
+# (carrier, plan or network, network id, clinic slug or "all", not accepting new patients)
+DEMO_PLANS = [
+    ("Aetna", "Open Access Managed Choice", "", "all", False),
+    ("Anthem Blue Cross Blue Shield", "Century Preferred PPO", "", "greenwich-stamford-ct", False),
+    ("Medicare", "Part B", "", "all", False),
+    ("NY Medicaid", "", "", "nyc-carroll-gardens", True),
+    ("UnitedHealthcare", "Choice Plus", "", "nyc-carroll-gardens", False),
+]
+
+# After the CMS model notice ("Right to Receive a Good Faith Estimate of Expected Charges").
+GOOD_FAITH_ESTIMATE_NOTICE = {
+    "title": "You have the right to receive a Good Faith Estimate",
+    "summary": "If you don't have insurance or you are not using insurance, you can ask us "
+    "for a Good Faith Estimate of what your care will cost.",
+    "body": [
+        {
+            "heading": None,
+            "paragraphs": [
+                "You have the right to receive a “Good Faith Estimate” explaining how much your "
+                "medical care will cost.",
+                "Under the law, health care providers need to give patients who don't have "
+                "insurance or who are not using insurance an estimate of the bill for medical "
+                "items and services.",
+            ],
+            "bullets": [
+                "You have the right to receive a Good Faith Estimate for the total expected "
+                "cost of any non-emergency items or services. This includes related costs like "
+                "medical tests, prescription drugs, equipment, and hospital fees.",
+                "Make sure your health care provider gives you a Good Faith Estimate in "
+                "writing at least 1 business day before your medical service or item. You can "
+                "also ask your health care provider, and any other provider you choose, for a "
+                "Good Faith Estimate before you schedule an item or service.",
+                "If you receive a bill that is at least $400 more than your Good Faith "
+                "Estimate, you can dispute the bill.",
+                "Make sure to save a copy or picture of your Good Faith Estimate.",
+            ],
+        },
+        {
+            "heading": "Questions",
+            "paragraphs": [
+                "For questions or more information about your right to a Good Faith Estimate, "
+                "visit www.cms.gov/nosurprises or call 1-800-985-3059.",
+            ],
+            "bullets": [],
+        },
+    ],
+}
 
 DEMO_DIR = Path(__file__).resolve().parent / "content"
 # Demo users, one per role; each password from its variable or generated and printed once.
@@ -195,6 +243,7 @@ class DemoLoader:
         self.request_page(home, site_data["request_appointment"])
         self.appointment_settings(home, site_data["practice"])
         self.policy_pages(home, site_data["policies"])
+        self.plans_and_credentials(physician, locations)
         self.footer_links(home, conditions, procedures)
         self.home_features(home, conditions, procedures)
         self.demo_users(physician)
@@ -564,6 +613,40 @@ class DemoLoader:
             settings.accessibility_page = settings.accessibility_page or accessibility
             settings.privacy_page = settings.privacy_page or privacy
             settings.save()
+        gfe = policy_page(home, "good-faith-estimate", GOOD_FAITH_ESTIMATE_NOTICE)
+        if (
+            settings.privacy_practices_page_id is None
+            or settings.good_faith_estimate_page_id is None
+        ):
+            settings.privacy_practices_page = settings.privacy_practices_page or notice
+            settings.good_faith_estimate_page = settings.good_faith_estimate_page or gfe
+            settings.save()
+
+    @staticmethod
+    def plans_and_credentials(physician, locations):
+        """Plans taken at both clinics (and by video), and the physician's affiliation and NPI:
+        illustrations, which the practice replaces with its own."""
+        if InsurancePlan.objects.exists():
+            return
+        clinics = list(locations.values())
+        for carrier, name, network_id, where, closed in DEMO_PLANS:
+            plan = InsurancePlan.objects.create(
+                carrier=carrier,
+                name=name,
+                network_id=network_id,
+                not_accepting_new_patients=closed,
+                last_checked=timezone.localdate(),
+            )
+            plan.locations.set([c for c in clinics if where == "all" or c.slug == where])
+            plan.save()
+        if not physician.npi:
+            physician = physician.get_latest_revision_as_object()
+            physician.npi = "1234567893"  # CMS's worked example of the check digit
+            physician.memberships = "American Academy of Neurology\nAmerican Headache Society"
+            physician.hospital_affiliations = [
+                HospitalAffiliation(hospital="Stamford Hospital", role="Attending neurologist")
+            ]
+            physician.save_revision().publish()
 
     def footer_links(self, home, conditions, procedures):
         settings = PracticeSettings.objects.get(site__root_page=home)

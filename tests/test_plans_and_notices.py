@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from locations.models import InsurancePlan
+from locations.models import InsurancePlan, LocationPage
 from tests import factories
 from tests.html import labelled, one, soup, text, texts
 
@@ -118,3 +118,9 @@ def test_every_footer_links_to_the_notices_patients_must_find(client, home, loca
             ("Good Faith Estimate", gfe.url),
             ("Nondiscrimination notice", equal.url),
         ]
+
+
+def test_the_demo_has_plans_at_both_clinics(client, demo_site):
+    for slug in ("greenwich-stamford-ct", "nyc-carroll-gardens"):
+        clinic = LocationPage.objects.get(slug=slug)
+        assert plan_list(client.get(clinic.url)), slug
