@@ -12,6 +12,7 @@ from pagecache.pages import CachedPageMixin, kept_with_page
 from practice import structured_data as schema
 from practice.models import SECTION_FEATURES, IndexPage, SEOMixin
 from practice.navigation import at_most, public
+from practice.sections import Section, SectionsMixin
 from reviews.clinical import ClinicalReviewMixin, ClinicalSectionMixin
 
 
@@ -27,7 +28,7 @@ class ConditionIndexPage(ClinicalSectionMixin, IndexPage):
         return pages.order_by("title").only("title", "summary", "url_path", "path", "depth")
 
 
-class ConditionPage(CachedPageMixin, ClinicalReviewMixin, SEOMixin, Page):
+class ConditionPage(CachedPageMixin, ClinicalReviewMixin, SectionsMixin, SEOMixin, Page):
     """A condition, in the questions patients ask, with the treatments we offer for it.
 
     The treatments are not chosen here: each procedure names the conditions
@@ -93,22 +94,14 @@ class ConditionPage(CachedPageMixin, ClinicalReviewMixin, SEOMixin, Page):
         index.SearchField("call_911"),
     ]
 
-    @cached_property
-    def sections(self):
-        """The page's sections in reading order, each under its question; empty ones left out."""
-        title = self.title
-        sections = [
-            ("overview", f"What is {title}?", self.overview),
-            ("symptoms", f"What are the symptoms of {title}?", self.symptoms),
-            ("causes", f"What causes {title}?", self.causes),
-            ("diagnosis", f"How is {title} diagnosed?", self.diagnosis),
-            ("treatment", f"How is {title} treated?", self.treatment),
-        ]
-        return [
-            {"id": anchor, "heading": heading, "body": body}
-            for anchor, heading, body in sections
-            if body
-        ]
+    # Each under its question, in reading order; empty ones left out.
+    page_sections = (
+        Section("overview", "What is {title}?", ("overview",)),
+        Section("symptoms", "What are the symptoms of {title}?", ("symptoms",)),
+        Section("causes", "What causes {title}?", ("causes",)),
+        Section("diagnosis", "How is {title} diagnosed?", ("diagnosis",)),
+        Section("treatment", "How is {title} treated?", ("treatment",)),
+    )
 
     @cached_property
     def care_levels(self):

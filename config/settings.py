@@ -94,7 +94,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "practice.middleware.SecurityHeadersMiddleware",
+    # Security headers through django-csp and django-permissions-policy (policies below).
+    "practice.middleware.PublicCSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Pages found by URL from the cache (pagecache/routing.py).
     "pagecache.routing.PageRouteMiddleware",
@@ -303,6 +305,36 @@ CSRF_COOKIE_HTTPONLY = True
 # form again with what was typed, never Django's bare 403 (practice/csrf.py).
 CSRF_FAILURE_VIEW = "practice.csrf.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp 4): everything the public site loads comes
+# from itself; no third-party script, font, frame or pixel can run on a page
+# about someone's health. The admin keeps Wagtail's own (its inline scripts),
+# and so do signed-in users' pages (the userbar): practice.middleware says how,
+# and how one view adds a source (csp_update / csp_replace).
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    },
+}
+# Permissions-Policy (django-permissions-policy): no page may use these.
+PERMISSIONS_POLICY = {
+    "camera": [],
+    "microphone": [],
+    "geolocation": [],
+    "payment": [],
+    "usb": [],
+    "interest-cohort": [],
+}
 # Request bodies: public pages take small forms only (the appointment form is a
 # few kilobytes); a bigger declared body is refused with 413 before it is read.
 # 0 turns the cap off. The admin is bounded by Django's own limit, the backstop

@@ -21,6 +21,7 @@ from pagecache.pages import CachedPageMixin, kept_with_page
 from practice.models import SECTION_FEATURES, IndexPage, SEOMixin, StandardPage
 from practice.navigation import at_most, public
 from practice.phone import tel_uri
+from practice.sections import Section, SectionsMixin
 
 
 class LocationIndexPage(IndexPage):  # noqa: DJ008 (Page's __str__ is the title)
@@ -52,7 +53,7 @@ class LocationIndexPage(IndexPage):  # noqa: DJ008 (Page's __str__ is the title)
         )
 
 
-class LocationPage(CachedPageMixin, SEOMixin, Page):  # noqa: DJ008 (Page's __str__ is the title)
+class LocationPage(CachedPageMixin, SectionsMixin, SEOMixin, Page):  # noqa: DJ008 (Page's __str__ is the title)
     """A clinic, or the virtual visit (a location without an address).
 
     The procedures offered here are chosen on each procedure and read back
@@ -134,6 +135,14 @@ class LocationPage(CachedPageMixin, SEOMixin, Page):  # noqa: DJ008 (Page's __st
     social_image_fallback = "photo"
     # How the page shows as a card on the locations page: address and contact.
     card_template = "locations/includes/card.html"
+    # The practical sections under the hours, each under its heading; "more
+    # information" (body) follows them without one.
+    page_sections = (
+        Section("video-visits", "How do video visits work?", ("video_instructions",)),
+        Section("directions", "Directions", ("directions",)),
+        Section("parking", "Parking", ("parking",)),
+        Section("transit", "Public transit", ("transit",)),
+    )
 
     def pages_showing_summary(self):
         """Besides its index and the home page: the procedures offered here list it."""
@@ -160,21 +169,6 @@ class LocationPage(CachedPageMixin, SEOMixin, Page):  # noqa: DJ008 (Page's __st
     @property
     def phone_href(self):
         return tel_uri(self.phone)
-
-    @cached_property
-    def sections(self):
-        """The practical sections under the hours, each under its heading; empty ones left out."""
-        sections = [
-            ("video-visits", "How do video visits work?", self.video_instructions),
-            ("directions", "Directions", self.directions),
-            ("parking", "Parking", self.parking),
-            ("transit", "Public transit", self.transit),
-        ]
-        return [
-            {"id": anchor, "heading": heading, "body": body}
-            for anchor, heading, body in sections
-            if body
-        ]
 
     @cached_property
     def weekly_hours(self):

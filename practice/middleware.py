@@ -1,53 +1,58 @@
-"""What every public request goes through: a cap on its body, security headers."""
+"""What every public request goes through: a cap on its body, security headers.
 
+The Content-Security-Policy is django-csp's and the Permissions-Policy
+django-permissions-policy's (both set in config/settings.py); this module
+only keeps the CSP off signed-in users' pages (PublicCSPMiddleware).
+"""
+
+from csp.middleware import CSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils.cache import add_never_cache_headers
 
-# Everything the public site loads comes from itself: no third-party script,
-# font, frame or pixel can run on a page about someone's health.
-PUBLIC_CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "frame-src 'none'",
-        "frame-ancestors 'none'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-    ]
-)
-PERMISSIONS_POLICY = (
-    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
-)
 
+class PublicCSPMiddleware(CSPMiddleware):
+    """django-csp's Content-Security-Policy, on what the public receives only.
 
-class SecurityHeadersMiddleware:
-    """Adds a strict Content-Security-Policy and Permissions-Policy to public pages.
+    The policy is `CONTENT_SECURITY_POLICY` in config/settings.py (django-csp 4's
+    setting), which leaves out the Wagtail admin by its URL prefix. A signed-in
+    user's public pages carry the editor's userbar, whose inline scripts and
+    styles that policy would refuse, so their responses get none, as the admin.
+    (The page cache never stores a signed-in user's page: what it stores and
+    serves to everyone else carries the header.)
 
-    The Wagtail admin (and the editor's userbar on public pages, shown only to
-    signed-in staff) relies on inline scripts and styles, so it keeps Wagtail's
-    own defaults.
+    A view that needs more than the policy says adds to it with django-csp's
+    decorators, or by setting the same attribute on its response where there is
+    no view to decorate (a page's `serve`):
+
+        from csp.decorators import csp_replace
+
+        @csp_replace({"frame-src": ["https://www.youtube-nocookie.com"]})
+        def video(request): ...
+
+        # in a Page's serve(): response = super().serve(request); then
+        response._csp_replace = {"frame-src": ["https://www.youtube-nocookie.com"]}
+
+    `csp_update` appends sources to a directive, `csp_replace` replaces it
+    (use it for frame-src, which is 'none' here: 'none' beside a source is
+    ignored by browsers and warned about), `csp_exempt()` leaves the response
+    without the header. The response keeps its own header when it set one.
     """
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-        self.admin_prefix = getattr(settings, "WAGTAIL_ADMIN_PREFIX", "/admin/")
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+    def process_response(self, request, response):
         user = getattr(request, "user", None)
-        is_staff_view = request.path.startswith(self.admin_prefix) or (
-            user is not None and user.is_authenticated
-        )
-        if not is_staff_view:
-            response.setdefault("Content-Security-Policy", PUBLIC_CONTENT_SECURITY_POLICY)
-        return response
+        if user is not None and user.is_authenticated:
+            response._csp_exempt = True
+        return super().process_response(request, response)
+
+
+def __getattr__(name):
+    # PUBLIC_CONTENT_SECURITY_POLICY: the header the public receives, as django-csp
+    # builds it from the settings (read when asked, so override_settings counts).
+    if name == "PUBLIC_CONTENT_SECURITY_POLICY":
+        return build_policy()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def declared_body_length(request):

@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
 from django.utils.functional import cached_property
-from django.utils.html import strip_tags
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import (
@@ -33,6 +32,7 @@ from pagecache.pages import CachedPageMixin, kept_with_page
 from practice.images import PatientPageForm, SiteImage, SiteRendition  # noqa: F401
 from practice.navigation import public
 from practice.phone import tel_uri
+from practice.text import plain_text
 
 # Rich text for clinical sections: short paragraphs and lists, nothing that
 # would break the consistent look of the page.
@@ -74,7 +74,7 @@ class SEOMixin(models.Model):
     @property
     def meta_description(self):
         text = self.search_description or getattr(self, "summary", "") or ""
-        return " ".join(strip_tags(text).split())
+        return plain_text(text)
 
     def get_social_image(self):
         if self.social_image_id:

@@ -8,41 +8,16 @@ page's one script tag. No FAQ or HowTo markup: search engines dropped it.
 """
 
 import json
-from functools import lru_cache
 
-from bs4 import BeautifulSoup
 from django.utils.safestring import mark_safe
 
+# Rich text as plain text: schema.text(...) and schema.items(...) in the page types.
+from practice.text import items  # noqa: F401
+from practice.text import plain_text as text  # noqa: F401
+
 CONTEXT = "https://schema.org"
-# Elements that end a line of text: a space keeps their words apart.
-BLOCK_ELEMENTS = ["p", "li", "br", "h2", "h3", "h4", "ul", "ol", "div"]
-
-
-def _plain(element):
-    for block in element.find_all(BLOCK_ELEMENTS):
-        block.append(" ")
-    # The parser has turned entities (&amp;, &#x27;) back into the characters they stand for.
-    return " ".join(element.get_text().split())
-
-
-# Parsing rich text is most of a page's JSON-LD cost, and a page's text only
-# changes when it is published: the results are kept per text, in each process.
-@lru_cache(maxsize=2048)
-def text(html):
-    """Rich text as plain text on one line, as a reader would read it."""
-    return _plain(BeautifulSoup(html or "", "html.parser"))
-
-
-def items(html):
-    """The list items of rich text (or its paragraphs when it has no list), as plain text."""
-    return list(_items(html or ""))
-
-
-@lru_cache(maxsize=2048)
-def _items(html):
-    soup = BeautifulSoup(html, "html.parser")
-    parts = soup.find_all("li") or soup.find_all("p")
-    return tuple(t for t in (_plain(part) for part in parts) if t)
+# The web page type of a clinical page, which then declares `schema_review(root_url)`.
+MEDICAL_WEB_PAGE = "MedicalWebPage"
 
 
 def absolute(url, root_url):
@@ -91,9 +66,11 @@ def page_graph(page, request, crumbs):
         about = builder(request, root_url, url)
         if about:
             nodes.append(about)
-    clinical = hasattr(page, "last_reviewed")
+    # A clinical page declares itself one (reviews.clinical.ClinicalReviewMixin):
+    # a MedicalWebPage about its subject, with its review (`schema_review`).
+    clinical = page_type_for(page) == MEDICAL_WEB_PAGE
     web_page = {
-        "@type": "MedicalWebPage" if clinical else page_type_for(page),
+        "@type": page_type_for(page),
         "@id": url,
         "url": url,
         "name": page.seo_title or page.title,
@@ -104,16 +81,7 @@ def page_graph(page, request, crumbs):
     if about and about.get("@id"):
         web_page["mainEntity" if not clinical else "about"] = {"@id": about["@id"]}
     if clinical:
-        if page.last_reviewed:
-            web_page["lastReviewed"] = page.last_reviewed.isoformat()
-        reviewer = page.byline["reviewer"]
-        if reviewer is not None:
-            web_page["reviewedBy"] = person(reviewer, root_url)
-        if page.next_review_due:
-            # schema.org has no "next review" date: the due date goes in as text.
-            web_page["disambiguatingDescription"] = (
-                f"Next review due {page.next_review_due.isoformat()}."
-            )
+        web_page.update(page.schema_review(root_url))
     if page.last_published_at:
         web_page["dateModified"] = page.last_published_at.date().isoformat()
     if len(crumbs) > 1:

@@ -3,8 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
-from django.utils.functional import cached_property
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -16,6 +15,8 @@ from pagecache.pages import CachedPageMixin, kept_with_page
 from practice import structured_data as schema
 from practice.models import SECTION_FEATURES, IndexPage, SEOMixin
 from practice.navigation import children_links, page_links, public
+from practice.sections import SectionsMixin
+from practice.text import plain_text
 from procedures.sections import SECTION_FIELDS, SECTIONS
 from reviews.clinical import ClinicalPageForm, ClinicalReviewMixin, ClinicalSectionMixin
 
@@ -48,7 +49,7 @@ class ProcedurePageForm(ClinicalPageForm):
         # An emptied editor can still hold an empty paragraph: that is no section.
         for name in ProcedurePage.required_sections():
             value = cleaned_data.get(name)
-            if value and not strip_tags(value).strip():
+            if value and not plain_text(value):
                 cleaned_data[name] = ""
                 if not self.is_deferred_validation:
                     label = ProcedurePage._meta.get_field(name).verbose_name
@@ -70,7 +71,7 @@ class ProcedureIndexPage(ClinicalSectionMixin, IndexPage):
         return pages.order_by("title").only("title", "summary", "url_path", "path", "depth")
 
 
-class ProcedurePage(CachedPageMixin, ClinicalReviewMixin, SEOMixin, Page):
+class ProcedurePage(CachedPageMixin, ClinicalReviewMixin, SectionsMixin, SEOMixin, Page):
     """A procedure, in the sections patients ask about, each under its own question."""
 
     class Kind(models.TextChoices):
@@ -149,27 +150,15 @@ class ProcedurePage(CachedPageMixin, ClinicalReviewMixin, SEOMixin, Page):
         *(index.SearchField(name) for name in SECTION_FIELDS),
     ]
 
+    page_sections = SECTIONS
+
     @classmethod
     def required_sections(cls):
         """The section fields a procedure cannot be published without."""
         return [name for name in SECTION_FIELDS if not cls._meta.get_field(name).blank]
 
-    @cached_property
-    def sections(self):
-        """The page's sections in reading order, each with its question heading.
-
-        Optional sections left empty are left out, heading and all. The risks
-        section shows each list after its lead-in sentence.
-        """
-        sections = []
-        for section in SECTIONS:
-            body = "".join(self.section_body(name) for name in section.fields)
-            if body:
-                heading = section.question.format(title=self.title)
-                sections.append({"id": section.anchor, "heading": heading, "body": body})
-        return sections
-
     def section_body(self, name):
+        """A field's HTML; the risks lists each after its lead-in sentence."""
         html = getattr(self, name)
         if not html:
             return ""

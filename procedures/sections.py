@@ -1,18 +1,12 @@
 """The sections of a procedure page, in reading order: defined once, here.
 
 The page model, its template, the importer of old-site pages and the tests
-all read this list. Plain Python (no Django), so the importer's parser stays
-pure. A section is one question heading over one or more rich-text fields.
+all read this list, through the spec every page with sections uses
+(`practice.sections`). Plain Python (no Django), so the importer's parser
+stays pure. A section is one question heading over one or more rich-text fields.
 """
 
-from typing import NamedTuple
-
-
-class Section(NamedTuple):
-    anchor: str  # the section's id on the page: /procedures/x/#preparation
-    question: str  # the heading, with {title} for the procedure's title
-    fields: tuple[str, ...]  # the ProcedurePage fields shown under it
-
+from practice.sections import Section, section_fields
 
 SECTIONS = (
     Section("overview", "What is {title}?", ("overview",)),
@@ -27,4 +21,4 @@ SECTIONS = (
 )
 
 # The rich-text section fields of ProcedurePage, in page order.
-SECTION_FIELDS = tuple(name for section in SECTIONS for name in section.fields)
+SECTION_FIELDS = section_fields(SECTIONS)

@@ -20,7 +20,9 @@ from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.models import PagePermissionTester
 
 from pagecache.pages import kept_with_page
+from practice import structured_data as schema
 from practice.images import PatientPageForm
+from practice.structured_data import MEDICAL_WEB_PAGE
 
 TEAM_MEMBER_PAGE = "team.TeamMemberPage"
 
@@ -164,6 +166,24 @@ class ClinicalReviewMixin(models.Model):
             else {}
         )
         return {"author": people.get(self.author_id), "reviewer": people.get(self.reviewer_id)}
+
+    # JSON-LD (practice.structured_data): a MedicalWebPage, with its review.
+    schema_page_type = MEDICAL_WEB_PAGE
+
+    def schema_review(self, root_url):
+        """The web page's review properties: when, by whom, and when it is due again."""
+        review = {}
+        if self.last_reviewed:
+            review["lastReviewed"] = self.last_reviewed.isoformat()
+        reviewer = self.byline["reviewer"]
+        if reviewer is not None:
+            review["reviewedBy"] = schema.person(reviewer, root_url)
+        if self.next_review_due:
+            # schema.org has no "next review" date: the due date goes in as text.
+            review["disambiguatingDescription"] = (
+                f"Next review due {self.next_review_due.isoformat()}."
+            )
+        return review
 
     @kept_with_page("byline")
     def kept_byline(self, request):

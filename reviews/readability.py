@@ -1,7 +1,7 @@
 """Reading grade of a clinical page's patient-facing text (Flesch–Kincaid, by textstat).
 
-The page's `sections` (a list of {id, heading, body}, empty ones left out) are
-what a patient reads; each is graded as plain text, and so is their whole.
+The page's declared sections (`practice.sections.SectionsMixin`: a list of
+{id, heading, body}, empty ones left out) are what a patient reads; each is graded as plain text, and so is their whole.
 The overall grade is stored on publish (`stamps.store_reading_grade`); the
 per-section grades are shown in the editor, naming the sections above the
 practice's target (Settings › Clinical review).
@@ -10,7 +10,8 @@ practice's target (Settings › Clinical review).
 from decimal import Decimal
 from typing import NamedTuple
 
-from practice.structured_data import text
+from practice.sections import SectionsMixin
+from practice.text import plain_text as text
 
 
 class SectionGrade(NamedTuple):
@@ -19,9 +20,14 @@ class SectionGrade(NamedTuple):
     grade: Decimal | None  # None: no words to grade
 
 
+def declared_sections(page):
+    """The page's sections as its type declares them (practice.sections); none otherwise."""
+    return page.sections if isinstance(page, SectionsMixin) else []
+
+
 def patient_text_sections(page):
     """(heading, plain text) of each section a patient reads; empty ones left out."""
-    sections = getattr(page, "sections", None) or []
+    sections = declared_sections(page)
     return [(section["heading"], text(section["body"])) for section in sections]
 
 
@@ -40,7 +46,7 @@ def overall_grade(page):
 
 def section_grades(page):
     """Each section's grade, in reading order."""
-    sections = getattr(page, "sections", None) or []
+    sections = declared_sections(page)
     return [
         SectionGrade(section["id"], section["heading"], grade(text(section["body"])))
         for section in sections

@@ -1,8 +1,8 @@
 """Writing the review stamps and the reading grade onto a clinical page.
 
 Publishing restores a page's fields from the revision being published, so a
-stamp written only on the live row would be lost at the next publish (see
-WAGTAIL8.md). The stamps are therefore written to the live row and to the
+stamp written only on the live row would be lost at the next publish (Wagtail
+restores every field from the revision). The stamps are written to the live row and to the
 published revision and any newer draft, which every later edit starts from.
 """
 

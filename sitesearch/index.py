@@ -19,6 +19,7 @@ from modelsearch.backends.base import BaseIndex, BaseSearchBackend
 from modelsearch.index import SearchField
 from wagtail.models import Page, get_page_models
 
+from practice.sections import SectionsMixin
 from reviews.clinical import ClinicalReviewMixin
 from sitesearch import text
 from sitesearch.models import SearchDocument
@@ -54,12 +55,10 @@ def summary_text(page):
 
 
 def section_headings(page):
-    """The question headings a page shows over its sections, when its type has them."""
-    try:
-        sections = getattr(page, "sections", None) or []
-        return [section["heading"] for section in sections if section.get("heading")]
-    except Exception:  # noqa: BLE001 - a page type whose sections need a request, say
+    """The question headings a page shows over its sections, when its type declares them."""
+    if not isinstance(page, SectionsMixin):
         return []
+    return [section["heading"] for section in page.sections if section["heading"]]
 
 
 def document_for(page):

@@ -7,12 +7,13 @@ stemmer PostgreSQL's "english" configuration uses), so "injections" finds
 "injection" whichever database the site runs on.
 """
 
-import html
 import re
 import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
+
+from practice.text import plain_text as _plain_text
 
 # Words too common to tell pages apart; left out of the index and, unless a
 # query has nothing else, out of queries.
@@ -25,7 +26,6 @@ what when where which while who whom why will with would you your yours
 STOPWORDS = frozenset(_STOPWORDS.split())
 
 WORD = re.compile(r"[^\W_]+")
-TAG = re.compile(r"<[^>]+>")
 HEADING = re.compile(r"<h[2-6][^>]*>(.*?)</h[2-6]>", re.IGNORECASE | re.DOTALL)
 
 _stemmer = snowballstemmer.stemmer("english")
@@ -62,11 +62,8 @@ def has_term(field_terms, term):
     return f" {term} " in field_terms
 
 
-def plain_text(value):
-    """Rich text (HTML) or plain text as the words a reader sees."""
-    if not value:
-        return ""
-    return html.unescape(TAG.sub(" ", str(value)))
+# Rich text (HTML) or plain text as the words a reader sees: practice's one helper.
+plain_text = _plain_text
 
 
 def headings(value):
