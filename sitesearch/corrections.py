@@ -26,8 +26,6 @@ from django.db.models import Value
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from sitesearch.models import Synonym
-
 # Trigram word similarity below which a page's vocabulary is not weighed (PostgreSQL).
 TRIGRAM_THRESHOLD = 0.3
 
@@ -53,9 +51,11 @@ def vocabulary(word, documents):
     counts = Counter()
     for words in vocabulary_texts(word, documents):
         counts.update(words.split())
-    for synonym in Synonym.objects.only("terms"):
-        for term in synonym.term_list():
-            counts.update(part for part in term.split() if len(part) >= 3 and part.isalpha())
+    from sitesearch.engine import synonym_groups  # kept with the site's version
+
+    for group in synonym_groups():
+        for term in group:
+            counts.update(part for part in term if len(part) >= 3 and part.isalpha())
     return counts
 
 

@@ -21,9 +21,11 @@ from dataclasses import dataclass, field
 from django.db.models import BooleanField, Case, Q, Value, When
 from wagtail.models import Page
 
+from pagecache import versions
 from practice.navigation import public
 from sitesearch import text
 from sitesearch.corrections import correct
+from sitesearch.index import index_version
 from sitesearch.models import SearchDocument, Synonym
 
 # Where a slot was found on a page, best first.
@@ -64,11 +66,19 @@ def word_slot(word):
 
 
 def synonym_groups():
-    """Each synonym as a list of terms, each term the tuple of its words."""
-    return [
-        [tuple(term.split()) for term in synonym.term_list()]
-        for synonym in Synonym.objects.only("terms")
-    ]
+    """Each synonym as a list of terms, each term the tuple of its words.
+
+    Kept with the site's version and the index's (saving a synonym moves the
+    latter): one cache read per search, not a query.
+    """
+
+    def build():
+        return [
+            [tuple(term.split()) for term in synonym.term_list()]
+            for synonym in Synonym.objects.only("terms")
+        ]
+
+    return versions.per_site_version(f"synonyms:{index_version()}", "all", build)
 
 
 def term_stems(words):

