@@ -15,4 +15,6 @@ ACTIONS = {
 
 def record(user, action, by=None, data=None):
     """Log an account event about `user`, done by `by` (the person themselves by default)."""
+    # request.user is a lazy object: Wagtail's log finds the model by the real type.
+    user = getattr(user, "_wrapped", user) if user.pk else user
     log(instance=user, action=action, user=by if by is not None else user, data=data or {})

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -158,7 +158,8 @@ def lockout(request, original_response=None, credentials=None):
     """django-axes: too many failed sign-ins for this username or from this client.
 
     The same words whether or not the username exists."""
-    return TemplateResponse(
+    # Rendered here: axes returns it from its middleware, after responses are rendered.
+    return render(
         request,
         "staff/lockout.html",
         {
