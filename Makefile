@@ -27,7 +27,7 @@ run: $(STAMP)
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py load_demo --if-empty
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py ensure_admin --admin-url http://$(HOST):$(PORT)/admin/
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} DJANGO_DEV_SKIP_SECOND_FACTOR=$${DJANGO_DEV_SKIP_SECOND_FACTOR:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The site as in production on one machine (needs DJANGO_SECRET_KEY and
 # DJANGO_ALLOWED_HOSTS): gunicorn + one db_worker, debug off; see docs/deploy.md.

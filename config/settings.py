@@ -8,6 +8,7 @@ AWS_STORAGE_BUCKET_NAME for media on S3-compatible storage.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -53,6 +54,11 @@ INSTALLED_APPS = [
     "appointments",
     "demo",
     "sitesearch",
+    "staff",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
@@ -92,6 +98,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Staff sign-in (staff/): the second factor, then nothing else before it is
+    # given; idle sessions that saw patient data end; django-axes refuses sign-in
+    # after repeated failures (last, as its docs ask).
+    "django_otp.middleware.OTPMiddleware",
+    "staff.middleware.SecondFactorMiddleware",
+    "staff.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Security headers through django-csp and django-permissions-policy (policies below).
@@ -100,6 +112,7 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Pages found by URL from the cache (pagecache/routing.py).
     "pagecache.routing.PageRouteMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -218,10 +231,41 @@ if os.environ.get("CLOUDFRONT_DISTRIBUTION_ID"):
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # Staff passwords guard patient data: 12 characters at least (issue 22).
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Staff sign-in (staff/, docs/staff-accounts.md). django-axes first: it refuses a
+# locked-out username or client before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed sign-ins before refusal, counted per username and, separately, per client
+# (the client's address by the site's one rule, practice/clients.py).
+AXES_FAILURE_LIMIT = int(os.environ.get("STAFF_SIGN_IN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("STAFF_SIGN_IN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "staff.clients.axes_client_ip"
+AXES_LOCKOUT_CALLABLE = "staff.views.lockout"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# The code step's own limit: wrong codes per person before a pause.
+STAFF_OTP_FAILURE_LIMIT = int(os.environ.get("STAFF_OTP_FAILURE_LIMIT", "5"))
+STAFF_OTP_COOLOFF_SECONDS = int(os.environ.get("STAFF_OTP_COOLOFF_SECONDS", "900"))
+# A session that has seen patient data ends after this long without a request;
+# the admin warns this long before, with a button to stay signed in.
+STAFF_IDLE_TIMEOUT_SECONDS = int(os.environ.get("STAFF_IDLE_TIMEOUT_SECONDS", str(15 * 60)))
+STAFF_IDLE_WARNING_SECONDS = 60
+# Development only: the demo users sign in without enrolling (`make run` sets it).
+# Ignored with debug off (staff/policy.py), and `manage.py check` refuses it (staff.E001).
+STAFF_DEV_SKIP_SECOND_FACTOR = env_bool("DJANGO_DEV_SKIP_SECOND_FACTOR")
+OTP_TOTP_ISSUER = os.environ.get("WAGTAIL_SITE_NAME", "Practice website")
 
 LANGUAGE_CODE = "en-us"
 # The practice's time zone: every time staff read (admin, exports, emails) is shown in it.

@@ -206,3 +206,11 @@ def editor_user(django_user_model):
     user = django_user_model.objects.create_user("editor", "ed@example.test", "pw-editor-1")
     user.groups.add(Group.objects.get(name="Editors"))
     return user
+
+
+@pytest.fixture(autouse=True)
+def forced_logins_have_a_second_factor(request, monkeypatch):
+    """Tests that force_login staff reach the admin as after the second factor
+    (staff/), unless marked real_second_factor."""
+    if request.node.get_closest_marker("real_second_factor") is None:
+        monkeypatch.setattr("staff.policy.is_verified", lambda request: True)
