@@ -117,7 +117,7 @@ class TestLockout:
 
     def test_counted_per_client_behind_the_trusted_proxy(self, client, db, settings):
         settings.AXES_FAILURE_LIMIT = 3
-        settings.APPOINTMENT_TRUST_X_FORWARDED_FOR = True
+        settings.TRUSTED_PROXIES = ["10.1.1.0/24"]
         proxy = {"REMOTE_ADDR": "10.1.1.1"}
         for n in range(3):
             sign_in(client, f"guess{n}", "x", HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy)
