@@ -126,6 +126,11 @@ class TeamMemberPage(CachedPageMixin, SEOMixin, Page):
     def summary(self):
         return self.role
 
+    @property
+    def request_query(self):
+        """What "Request appointment" carries into the form: this person, preselected."""
+        return f"physician={self.pk}"
+
     def structured_data(self, request, root_url, url):
         node = {
             **schema.person(self, root_url),

@@ -303,3 +303,13 @@ def test_index_pages_use_the_same_queries_however_many_children(
     with django_assert_max_num_queries(queries_with_two):
         response = client.get(index.url)
     assert response.status_code == 200
+
+
+def test_team_member_request_appointment_carries_that_physician(client, home):
+    """Issue 21 item 12: the profile's button opens the form with this physician preselected
+    (the form reads `?physician=<team member page id>`)."""
+    about = factories.StandardPageFactory(parent=home, title="About", slug="about")
+    form_page = factories.AppointmentRequestPageFactory(parent=home)
+    member = factories.TeamMemberPageFactory(parent=about, name="Elie Sader", credentials="MD")
+    button = one(soup(client.get(member.url)), "aside.cta a.button")
+    assert button["href"] == f"{form_page.url}?physician={member.pk}"
