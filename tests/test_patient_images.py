@@ -187,7 +187,7 @@ class TestPublishingNeedsDescribedPictures:
             fields = {"summary": page.summary, "opening_hours": inline_formset([])}
         else:
             page = factories.TeamMemberPageFactory(parent=about, name="Elie Sader")
-            fields = {"name": page.name}
+            fields = {"name": page.name, "hospital_affiliations": inline_formset([])}
         data = nested_form_data(
             {
                 "title": page.title,

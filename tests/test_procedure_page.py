@@ -44,6 +44,7 @@ class TestWhereEditorsMayAddPages:
             "Appointment request page",
             "Condition index page",
             "Location index page",
+            "Newsletter archive",
             "Procedure index page",
             "Standard page",
         ]
