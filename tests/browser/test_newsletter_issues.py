@@ -52,6 +52,9 @@ def test_editor_writes_tests_and_sends_an_issue_and_a_reader_unsubscribes(
     page.get_by_role("textbox", name="Summary").fill("Our clinics over the holidays.")
     page.locator(".Draftail-Editor [contenteditable='true']").first.click()
     page.keyboard.type("Both clinics close on the 25th and open again on the 27th.")
+    # Draftail writes what was typed into the form's field a moment later (its save
+    # interval): publishing before then sends an empty body.
+    expect(page.locator("#id_body")).to_have_value(re.compile("open again on the 27th"))
     page.get_by_role("button", name="More actions").click()
     page.get_by_role("button", name="Publish", exact=True).click()
     expect(page.get_by_role("status").first).to_contain_text("Winter news")
