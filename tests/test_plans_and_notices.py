@@ -124,3 +124,14 @@ def test_the_demo_has_plans_at_both_clinics(client, demo_site):
     for slug in ("greenwich-stamford-ct", "nyc-carroll-gardens"):
         clinic = LocationPage.objects.get(slug=slug)
         assert plan_list(client.get(clinic.url)), slug
+
+
+def test_the_demo_notice_of_privacy_practices_has_the_2024_part_2_update(client, demo_site):
+    from practice.models import PracticeSettings
+
+    npp = PracticeSettings.objects.get().privacy_practices_page
+    page = soup(client.get(npp.url))
+    headings = texts(page.select("article h2"))
+    assert "Substance use disorder treatment records (42 CFR Part 2)" in headings
+    part_2 = one(page, "h2:-soup-contains('42 CFR Part 2')").find_next_sibling("p")
+    assert "THE PRACTICE MUST COMPLETE THIS SECTION" in text(part_2)
