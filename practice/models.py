@@ -303,6 +303,19 @@ def retention_periods():
     }
 
 
+def chosen_page(verbose_name, help_text=""):
+    """A page an editor chooses in the settings; choosing none, or deleting it, leaves it empty."""
+    return models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=verbose_name,
+        help_text=help_text,
+    )
+
+
 @register_setting(icon="site")
 class PracticeSettings(ClusterableModel, BaseSiteSetting):
     """Who the practice is and how to reach it: shown in the header and footer."""
@@ -315,24 +328,14 @@ class PracticeSettings(ClusterableModel, BaseSiteSetting):
     youtube_url = models.URLField("YouTube", blank=True)
     tiktok_url = models.URLField("TikTok", blank=True)
     instagram_url = models.URLField("Instagram", blank=True)
-    accessibility_page = models.ForeignKey(
-        "wagtailcore.Page",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="accessibility statement",
-        help_text="A standard page, linked from every page's footer. It ends with how to ask "
+    accessibility_page = chosen_page(
+        "accessibility statement",
+        "A standard page, linked from every page's footer. It ends with how to ask "
         "for help or another format: the phone and email above.",
     )
-    privacy_page = models.ForeignKey(
-        "wagtailcore.Page",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="privacy notice",
-        help_text="A standard page, linked from every page's footer. It ends with how long "
+    privacy_page = chosen_page(
+        "privacy notice",
+        "A standard page, linked from every page's footer. It ends with how long "
         "the website keeps appointment requests and newsletter addresses (from the "
         "site's configuration, so it always matches) and how to reach you.",
     )
@@ -340,33 +343,15 @@ class PracticeSettings(ClusterableModel, BaseSiteSetting):
     # The notices a US practice must post prominently, linked from every footer
     # (HIPAA's Notice of Privacy Practices, the No Surprises Act's Good Faith
     # Estimate notice, Section 1557's nondiscrimination notice).
-    privacy_practices_page = models.ForeignKey(
-        "wagtailcore.Page",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="Notice of Privacy Practices",
-        help_text="The practice's HIPAA notice itself (not the website's privacy page).",
+    privacy_practices_page = chosen_page(
+        "Notice of Privacy Practices",
+        "The practice's HIPAA notice itself (not the website's privacy page).",
     )
-    good_faith_estimate_page = models.ForeignKey(
-        "wagtailcore.Page",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="Good Faith Estimate notice",
-        help_text="“You have the right to receive a Good Faith Estimate”, from the CMS model "
-        "notice.",
+    good_faith_estimate_page = chosen_page(
+        "Good Faith Estimate notice",
+        "“You have the right to receive a Good Faith Estimate”, from the CMS model notice.",
     )
-    nondiscrimination_page = models.ForeignKey(
-        "wagtailcore.Page",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="nondiscrimination notice",
-    )
+    nondiscrimination_page = chosen_page("nondiscrimination notice")
 
     # The footer links to these on every page: fetched with the settings, no query of their own.
     select_related = [
