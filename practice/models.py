@@ -353,6 +353,23 @@ class PracticeSettings(ClusterableModel, BaseSiteSetting):
     )
     nondiscrimination_page = chosen_page("nondiscrimination notice")
 
+    # Plain links to the practice's own systems (the EHR's portal, bill pay, the
+    # telehealth platform): nothing of theirs loads on our pages.
+    patient_portal_url = models.URLField("patient portal", blank=True)
+    bill_pay_url = models.URLField("online bill pay", blank=True)
+    telehealth_url = models.URLField(
+        "telehealth join page", blank=True, help_text="Where patients join a video visit."
+    )
+    new_patient_forms = models.ForeignKey(
+        "wagtaildocs.Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="new-patient forms",
+        help_text="A PDF uploaded in Documents, linked from every page's footer.",
+    )
+
     # The footer links to these on every page: fetched with the settings, no query of their own.
     select_related = [
         "accessibility_page",
@@ -360,6 +377,7 @@ class PracticeSettings(ClusterableModel, BaseSiteSetting):
         "privacy_practices_page",
         "good_faith_estimate_page",
         "nondiscrimination_page",
+        "new_patient_forms",
     ]
 
     panels = [
@@ -388,6 +406,16 @@ class PracticeSettings(ClusterableModel, BaseSiteSetting):
                 PageChooserPanel("nondiscrimination_page"),
             ],
             heading="Notices to patients",
+            help_text="Linked from every page's footer.",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("patient_portal_url"),
+                FieldPanel("bill_pay_url"),
+                FieldPanel("telehealth_url"),
+                FieldPanel("new_patient_forms"),
+            ],
+            heading="Patient links",
             help_text="Linked from every page's footer.",
         ),
         InlinePanel(

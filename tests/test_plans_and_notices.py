@@ -135,3 +135,20 @@ def test_the_demo_notice_of_privacy_practices_has_the_2024_part_2_update(client,
     assert "Substance use disorder treatment records (42 CFR Part 2)" in headings
     part_2 = one(page, "h2:-soup-contains('42 CFR Part 2')").find_next_sibling("p")
     assert "THE PRACTICE MUST COMPLETE THIS SECTION" in text(part_2)
+
+
+def test_every_footer_links_to_the_practices_own_patient_systems(client, home, locations):
+    from practice.models import PracticeSettings
+
+    practice = PracticeSettings.objects.get(site__root_page=home)
+    practice.patient_portal_url = "https://portal.example.org/"
+    practice.bill_pay_url = "https://pay.example.org/"
+    practice.telehealth_url = "https://visit.example.org/join"
+    practice.save()
+    for page in (home, locations["virtual"]):
+        footer = labelled(soup(client.get(page.url)), "footer-patients")
+        assert [(text(a), a["href"]) for a in footer.select("a")] == [
+            ("Patient portal", "https://portal.example.org/"),
+            ("Pay your bill online", "https://pay.example.org/"),
+            ("Join a video visit", "https://visit.example.org/join"),
+        ]
