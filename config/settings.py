@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "locations",
     "team",
     "newsletter",
+    "press",
     "reviews",
     "appointments",
     "demo",
