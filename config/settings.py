@@ -67,7 +67,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.frontend_cache",
     "wagtail.contrib.search_promotions",
     "wagtail.sites",
-    "wagtail.users",
+    "staff.apps.StaffUsersConfig",  # wagtail.users, with second-factor status
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

@@ -15,6 +15,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 from wagtail.admin import messages
 
+from staff import policy
 from staff.audit import record
 from staff.models import StaffSecuritySettings
 from staff.signals import end_sessions
@@ -132,12 +133,14 @@ def verify(request):
     return TemplateResponse(request, "staff/verify.html", {"error": error, "next": _next(request)})
 
 
-@require_POST
 def reset(request, user_id):
-    """A superuser removes a person's second factor (they enrol again at next sign-in)."""
-    if not (request.user.is_superuser and request.user.is_verified()):
+    """A superuser removes a person's second factor (they enrol again at next sign-in):
+    a confirmation page (from the users list), then the reset on POST."""
+    if not (request.user.is_superuser and policy.is_verified(request)):
         raise PermissionDenied
     person = get_object_or_404(get_user_model(), pk=user_id)
+    if request.method != "POST":
+        return TemplateResponse(request, "staff/reset_confirm.html", {"person": person})
     TOTPDevice.objects.filter(user=person).delete()
     StaticDevice.objects.filter(user=person).delete()
     end_sessions([person.pk])

@@ -158,3 +158,42 @@ def test_the_development_skip_is_never_on_with_debug_off(settings):
         call_command("check")
     settings.DEBUG = True
     assert policy.dev_skip_enabled()
+
+
+class TestSuperuserSeesAndResetsSecondFactors:
+    def test_users_list_shows_status_and_reset_is_confirmed_and_logged(
+        self, client, frontdesk, editor, django_user_model
+    ):
+        TOTPDevice.objects.create(user=frontdesk, name="app", confirmed=True)
+        admin = django_user_model.objects.create_superuser("boss", password=PASSWORD)
+        client.force_login(admin)
+        page = BeautifulSoup(client.get(reverse("wagtailusers_users:index")).content, "html.parser")
+        headers = [th.get_text(" ", strip=True) for th in page.select("table thead th")]
+        assert "Second factor" in headers
+        rows = {}
+        for row in page.select("table tbody tr"):
+            cells = [cell.get_text(" ", strip=True) for cell in row.find_all(["td", "th"])]
+            for name in ("desk", "ed"):
+                if name in cells:
+                    rows[name] = cells
+        assert "Set up" in rows["desk"] and "Not set up" not in rows["desk"]
+        assert "Not set up" in rows["ed"]
+        reset_url = reverse("staff_reset", args=[frontdesk.pk])
+        assert page.find("a", href=reset_url) is not None
+        # The button leads to a confirmation; nothing changes until it is confirmed.
+        confirm = client.get(reset_url)
+        assert confirm.status_code == 200 and b"Yes, reset" in confirm.content
+        assert TOTPDevice.objects.filter(user=frontdesk).exists()
+        client.post(reset_url)
+        assert not TOTPDevice.objects.filter(user=frontdesk).exists()
+        entry = ModelLogEntry.objects.get(
+            object_id=str(frontdesk.pk), action="staff.second_factor_reset"
+        )
+        assert entry.user == admin
+
+    def test_other_staff_neither_see_the_column_nor_reset(self, client, frontdesk, editor):
+        TOTPDevice.objects.create(user=frontdesk, name="app", confirmed=True)
+        client.force_login(editor)
+        assert b"Yes, reset" not in client.get(reverse("staff_reset", args=[frontdesk.pk])).content
+        client.post(reverse("staff_reset", args=[frontdesk.pk]))
+        assert TOTPDevice.objects.filter(user=frontdesk).exists()
