@@ -151,10 +151,13 @@ class MediaPage(UncachedPageMixin, SEOMixin, Page):  # noqa: DJ008 (Page's __str
         return kind if kind in MediaItem.Kind.values else ""
 
     def items(self, request):
-        items = MediaItem.objects.select_related("thumbnail")
-        if kind := self.selected_kind(request):
-            items = items.filter(kind=kind)
-        return items
+        # Read once per request: the listing and its JSON-LD show the same items.
+        if not hasattr(request, "_media_items"):
+            items = MediaItem.objects.select_related("thumbnail")
+            if kind := self.selected_kind(request):
+                items = items.filter(kind=kind)
+            request._media_items = list(items)
+        return request._media_items
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
