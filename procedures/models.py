@@ -1,5 +1,6 @@
 """Procedures ("Services" in the menu): the index and each procedure's page."""
 
+from django import forms
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
@@ -134,8 +135,9 @@ class ProcedurePage(CachedPageMixin, ClinicalReviewMixin, SectionsMixin, SEOMixi
             heading="Risks",
         ),
         FieldPanel("related_tests"),
-        FieldPanel("conditions"),
-        FieldPanel("locations"),
+        # Ticked, not Ctrl-clicked: a few dozen conditions and a handful of clinics.
+        FieldPanel("conditions", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("locations", widget=forms.CheckboxSelectMultiple),
         *ClinicalReviewMixin.review_panels,
     ]
     social_image_fallback = "hero_image"
