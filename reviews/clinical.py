@@ -142,7 +142,7 @@ class ClinicalReviewMixin(models.Model):
             heading="Authorship and medical review",
         ),
         # The reading grade of each section as edited (reviews.templatetags.review_tags).
-        HelpPanel(template="reviews/admin/readability.html"),
+        HelpPanel(template="reviews/admin/readability.html", heading="Reading level"),
     ]
     base_form_class = ClinicalPageForm
 

@@ -4,7 +4,10 @@ The page's declared sections (`practice.sections.SectionsMixin`: a list of
 {id, heading, body}, empty ones left out) are what a patient reads; each is graded as plain text, and so is their whole.
 The overall grade is stored on publish (`stamps.store_reading_grade`); the
 per-section grades are shown in the editor, naming the sections above the
-practice's target (Settings › Clinical review).
+practice's target (Settings › Clinical review). The editor sees one verdict:
+the Reading level panel and the Checks panel's "Readability" both show
+`verdict()` (Wagtail's own score, from word and sentence length of the
+preview, would disagree with the per-section grades).
 """
 
 from decimal import Decimal
@@ -57,3 +60,19 @@ def above_target(grades, target):
     """The sections whose grade is above `target` (a number), in reading order."""
     target = Decimal(str(target))
     return [section for section in grades if section.grade is not None and section.grade > target]
+
+
+class Verdict(NamedTuple):
+    label: str  # "Good", "Above target", "No text yet"
+    detail: str
+
+
+def verdict(grades, target):
+    """The one reading-level verdict both editor panels show, from the section grades."""
+    above = above_target(grades, target)
+    if all(section.grade is None for section in grades):
+        return Verdict("No text yet", "Add section text and save a draft.")
+    if above:
+        sections = "1 section reads" if len(above) == 1 else f"{len(above)} sections read"
+        return Verdict("Above target", f"{sections} above grade {target}.")
+    return Verdict("Good", f"Every section reads at grade {target} or below.")

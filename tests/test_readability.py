@@ -121,7 +121,9 @@ def test_editor_panel_follows_the_practices_target(client, editor, page):
     shown = panel(client, editor, page)
 
     assert not shown.select(".reading-grades__above li")
-    assert "Every section is at grade 45 or below." in text(shown)
+    assert text(one(shown, ".reading-grades__verdict")) == (
+        "Readability: Good. Every section reads at grade 45 or below."
+    )
 
 
 def test_editor_panel_reads_the_page_as_edited(client, editor, page):
@@ -156,4 +158,47 @@ def test_a_page_with_no_text_yet():
         Context({"page": ProcedurePage(title="Lumbar Puncture")})
     )
 
-    assert "No section text yet." in text(one(soup(shown), ".reading-grades"))
+    assert text(one(soup(shown), ".reading-grades__verdict")) == (
+        "Readability: No text yet. Add section text and save a draft."
+    )
+
+
+def checks_panel(client, user, page):
+    client.force_login(user)
+    response = client.get(reverse("wagtailadmin_pages:edit", args=(page.pk,)))
+    return one(soup(response), "[data-side-panel='checks']")
+
+
+def test_checks_panel_gives_the_reading_level_panels_verdict(client, editor, page):
+    # Wagtail's own score ("Good", from the preview's word and sentence length) would
+    # contradict the section above grade 8: the Checks panel shows our verdict instead.
+    reading_level = text(one(panel(client, editor, page), ".reading-grades__verdict"))
+    checks = checks_panel(client, editor, page)
+
+    assert reading_level == "Readability: Above target. 1 section reads above grade 8."
+    assert text(one(checks, "[data-reading-level-verdict]")) == "Above target"
+    assert text(one(checks, "[data-reading-level-detail]")).startswith(
+        "1 section reads above grade 8."
+    )
+    assert one(checks, "[data-reading-level-detail] a")["href"] == "#reading-level"
+    assert not checks.select("[data-content-readability-score]")  # Wagtail's script fills none
+
+
+def test_checks_panel_of_an_easy_page_says_good_in_both(client, editor, page):
+    draft = page.get_latest_revision_as_object()
+    draft.preparation = EASY_SECTIONS["preparation"]
+    draft.save_revision()
+
+    assert text(one(panel(client, editor, page), ".reading-grades__verdict")).startswith(
+        "Readability: Good."
+    )
+    assert text(one(checks_panel(client, editor, page), "[data-reading-level-verdict]")) == "Good"
+
+
+def test_other_pages_keep_wagtails_readability_score(client, editor, home):
+    about = factories.StandardPageFactory(parent=home, title="About", slug="about")
+
+    checks = checks_panel(client, editor, about)
+
+    assert checks.select("[data-content-readability-score]")
+    assert not checks.select("[data-reading-level-verdict]")

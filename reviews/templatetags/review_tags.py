@@ -3,6 +3,8 @@
 The readability panel of `reviews.clinical.ClinicalReviewMixin.review_panels`
 is a HelpPanel whose template (reviews/admin/readability.html) loads this
 library: `{% load review_tags %}{% reading_grades self.instance self.request %}`.
+Wagtail's Checks panel shows the same verdict in place of its own readability
+score on clinical pages (reviews/templates/wagtailadmin/shared/side_panels/checks.html).
 """
 
 from decimal import Decimal
@@ -10,6 +12,7 @@ from decimal import Decimal
 from django import template
 
 from reviews import readability
+from reviews.clinical import ClinicalReviewMixin
 from reviews.due import review_settings
 
 register = template.Library()
@@ -32,4 +35,14 @@ def reading_grades(page, request=None):
         "stored": getattr(page, "reading_grade", None),
         "sections": sections,
         "above": readability.above_target(sections, target),
+        "verdict": readability.verdict(sections, target),
     }
+
+
+@register.simple_tag
+def reading_level_verdict(page, request=None):
+    """The Reading level verdict of a clinical page as edited; None for other pages."""
+    if not isinstance(page, ClinicalReviewMixin):
+        return None
+    target = _grade_number(review_settings(request).reading_grade_target)
+    return readability.verdict(readability.section_grades(page), target)
