@@ -7,10 +7,12 @@ approves a page (see `stamps.py` and `signals.py`).
 """
 
 from dateutil.relativedelta import relativedelta
+from django import forms
 from django.apps import apps
 from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.forms import TaskStateCommentForm
 from wagtail.models import AbstractGroupApprovalTask
 
 NOT_LINKED_MESSAGE = (
@@ -19,6 +21,16 @@ NOT_LINKED_MESSAGE = (
     "Meet the team, choose your account in “Admin account”, and publish it; then "
     "approve again."
 )
+
+
+class ChangesRequestedForm(TaskStateCommentForm):
+    """ "Request changes" says which: the editor is sent the comment."""
+
+    comment = forms.CharField(
+        label="What needs to change",
+        widget=forms.Textarea({"rows": 3}),
+        error_messages={"required": "Say what needs to change: the editor is sent this."},
+    )
 
 
 def linked_team_member(user):
@@ -35,6 +47,7 @@ class MedicalReviewTask(AbstractGroupApprovalTask):
     Approving publishes the page and stamps the reviewer, the review date and
     the next review due. A reviewer whose account is linked to no team member
     page is offered "Request changes" only, and told how to link it.
+    "Request changes" needs a comment saying what to change.
     """
 
     def get_actions(self, obj, user):
@@ -42,6 +55,11 @@ class MedicalReviewTask(AbstractGroupApprovalTask):
         if actions and linked_team_member(user) is None:
             return [action for action in actions if action[0] != "approve"]
         return actions
+
+    def get_form_for_action(self, action):
+        if action == "reject":
+            return ChangesRequestedForm
+        return super().get_form_for_action(action)
 
     @classmethod
     def get_description(cls):

@@ -400,3 +400,149 @@ def test_an_editor_previews_a_procedure_with_its_conditions(client, editor, proc
     assert client.post(url, data).json()["is_valid"]
     page = BeautifulSoup(client.get(url).content, "html.parser")
     assert page.select_one("main h1").get_text(strip=True) == "Previewed Nerve Block"
+
+
+def menu(client, user, page):
+    """The labels of what the edit view's action menu offers `user` (buttons and links)."""
+    client.force_login(user)
+    soup = BeautifulSoup(client.get(edit_url(page)).content, "html.parser")
+    items = soup.select_one("footer").select("button, a")
+    return {" ".join(item.get_text().split()) for item in items} - {"More actions"}
+
+
+REVIEW_CHOICES = {"Request changes", "Approve and Publish", "Approve with comment and Publish"}
+
+
+def shown_messages(response):
+    soup = BeautifulSoup(response.content, "html.parser")
+    return [" ".join(li.get_text().split()) for li in soup.select(".messages li")]
+
+
+class TestWhatTheReviewerSees:
+    def test_the_reviewer_is_offered_the_review_not_publish_or_unpublish(
+        self, client, editor, reviewer, procedure
+    ):
+        procedure.save_revision().publish()
+        submit_for_review(client, editor, procedure)
+
+        offered = menu(client, reviewer, procedure)
+
+        assert offered == {"Save draft", *REVIEW_CHOICES}
+        # The editor who submitted it may still take it back.
+        offered = menu(client, editor, procedure)
+        assert "Cancel workflow" in offered
+        assert not offered & REVIEW_CHOICES
+
+    def test_a_superuser_keeps_the_whole_menu(self, client, editor, superuser, procedure):
+        procedure.save_revision().publish()
+        submit_for_review(client, editor, procedure)
+
+        offered = menu(client, superuser, procedure)
+
+        # (Not linked to a team member page: offered "Request changes", not "Approve".)
+        assert offered >= {"Publish", "Unpublish", "Request changes"}
+
+    def test_out_of_review_the_reviewer_publishes_as_before(self, client, reviewer, procedure):
+        procedure.save_revision().publish()
+
+        offered = menu(client, reviewer, procedure)
+
+        assert {"Publish", "Unpublish"} <= offered
+        assert not offered & REVIEW_CHOICES
+
+    def test_the_reviewer_is_linked_to_what_changed_since_publishing(
+        self, client, editor, reviewer, procedure
+    ):
+        procedure.save_revision().publish()
+        submit_for_review(client, editor, procedure)
+        procedure.refresh_from_db()
+
+        client.force_login(reviewer)
+        soup = BeautifulSoup(client.get(edit_url(procedure)).content, "html.parser")
+        link = next(a for a in soup.select(".messages a") if "What changed" in a.get_text())
+        message = " ".join(link.find_parent("li").get_text().split())
+        assert message.startswith("Waiting for your medical review. See what changed")
+        compare = reverse(
+            "wagtailadmin_pages:revisions_compare",
+            args=(procedure.id, "live", procedure.latest_revision_id),
+        )
+        assert link["href"] == compare
+        diff = client.get(compare)
+        assert diff.status_code == 200
+        assert "Now with more detail." in diff.content.decode()
+
+    def test_a_page_never_published_is_reviewed_whole(self, client, editor, reviewer, procedure):
+        submit_for_review(client, editor, procedure)
+
+        client.force_login(reviewer)
+        messages = shown_messages(client.get(edit_url(procedure)))
+        assert (
+            "Waiting for your medical review. This page has never been published: "
+            "review all of it." in messages
+        )
+
+    def test_approving_says_when_the_next_review_is_due(self, client, editor, reviewer, procedure):
+        submit_for_review(client, editor, procedure)
+        client.force_login(reviewer)
+        data = edit_form(procedure)
+        data["action-workflow-action"] = "1"
+        data["workflow-action-name"] = "approve"
+
+        response = client.post(edit_url(procedure), data, follow=True)
+
+        due = TODAY() + relativedelta(months=12)
+        assert (
+            f"“Occipital Nerve Block” approved and published; next review due "
+            f"{due:%b} {due.day}, {due.year}." in shown_messages(response)
+        ), shown_messages(response)
+
+    def test_requesting_changes_needs_a_comment(self, client, editor, reviewer, procedure):
+        task_state = submit_for_review(client, editor, procedure)
+        client.force_login(reviewer)
+        url = reverse(
+            "wagtailadmin_pages:workflow_action", args=(procedure.id, "reject", task_state.id)
+        )
+
+        # As the "Request changes" dialog posts it.
+        refused = client.post(url, {"comment": ""}, headers={"x-requested-with": "XMLHttpRequest"})
+        task_state.refresh_from_db()
+        assert task_state.status == "in_progress"
+        assert "Say what needs to change" in refused.content.decode()
+
+        client.post(url, {"comment": "Say how long the numbness lasts."})
+        task_state.refresh_from_db()
+        assert task_state.status == "rejected"
+        assert task_state.comment == "Say how long the numbness lasts."
+
+    def test_wagtail_says_medical_review_not_moderation(self, client, editor, reviewer, procedure):
+        client.force_login(editor)
+        data = edit_form(procedure, summary="Now with more detail.")
+        data["action-submit"] = "1"
+        response = client.post(edit_url(procedure), data, follow=True)
+
+        assert shown_messages(response)[0].startswith(
+            "Page 'Occipital Nerve Block' has been submitted for medical review."
+        )
+        for user in (editor, reviewer):
+            client.force_login(user)
+            page = client.get(edit_url(procedure)).content.decode()
+            assert "In medical review" in page
+            assert "moderation" not in page.lower()
+
+    def test_the_reviewers_email_links_to_what_changed(
+        self, client, editor, reviewer, procedure, mailoutbox
+    ):
+        procedure.save_revision().publish()
+        submit_for_review(client, editor, procedure)
+        procedure.refresh_from_db()
+
+        (email,) = [message for message in mailoutbox if reviewer.email in message.to]
+        compare = reverse(
+            "wagtailadmin_pages:revisions_compare",
+            args=(procedure.id, "live", procedure.latest_revision_id),
+        )
+        line = next(line for line in email.body.splitlines() if line.startswith("What changed"))
+        assert line.startswith("What changed since the published page: ")
+        assert line.endswith(compare)
+        assert "submitted for Medical review" in email.subject
+        assert "moderation" not in (email.subject + email.body).lower()

@@ -1,16 +1,19 @@
 """The editor's content checks run in the browser: the userbar on the live site and the
 Checks panel beside the editor's preview find an empty heading and a picture without
-alt text, and nothing on the demo's own pages."""
+alt text, and nothing on the demo's own pages; on a clinical page the Checks panel's
+Readability is the Reading level panel's verdict."""
 
 import re
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 from wagtail.models import GroupPagePermission, Site
 
 from locations.models import LocationPage
 from practice.models import StandardPage
+from procedures.models import ProcedurePage
 from team.models import TeamMemberPage
 from tests import factories
 
@@ -118,3 +121,50 @@ def test_the_checks_panel_finds_a_picture_without_alt_text_in_the_preview(
         "1", timeout=CHECKS_TIMEOUT_MS
     )
     expect(panel.locator("[data-content-checker-name]")).to_have_text(["Image without alt text"])
+
+
+HARD_TEXT = (
+    "Preoperative anticoagulation management necessitates individualized multidisciplinary "
+    "consultation regarding thromboembolic complications and perioperative hemorrhagic "
+    "considerations."
+)
+
+
+def test_reading_level_opens_with_a_click_and_agrees_with_the_checks_panel(
+    page: Page, live_server, editor, django_user_model
+):
+    """On a page locked by someone else (as in review) Wagtail makes panel content
+    unclickable; the section grades still open with the mouse, keep their bullets, and the
+    Checks panel's Readability gives the Reading level panel's verdict, not Wagtail's own."""
+    page.set_viewport_size(DESKTOP)
+    procedure = ProcedurePage.objects.get(slug="lumbar-puncture")
+    draft = procedure.get_latest_revision_as_object()
+    draft.preparation = f"<p>{HARD_TEXT}</p>"
+    draft.save_revision()
+    colleague = django_user_model.objects.create_superuser("colleague", "c@example.test", "x-pw-1")
+    ProcedurePage.objects.filter(pk=procedure.pk).update(
+        locked=True, locked_by=colleague, locked_at=timezone.now()
+    )
+    sign_in(page, live_server, editor)
+
+    page.goto(f"{live_server.url}/admin/pages/{procedure.id}/edit/")
+    reading_level = page.locator(".reading-grades")
+    expect(reading_level.locator(".reading-grades__verdict")).to_contain_text(
+        "Readability: Above target."
+    )
+    sections = reading_level.locator(".reading-grades__sections")
+    expect(sections).to_be_hidden()
+    reading_level.get_by_text("Grade of each section").click()
+    expect(sections).to_be_visible()
+    expect(sections.locator("li").first).to_have_css("list-style-type", "disc")
+    expect(reading_level.locator(".reading-grades__above li")).to_contain_text(
+        ["How do you prepare for Lumbar Puncture?"]
+    )
+
+    page.get_by_role("button", name="Toggle checks").click()
+    checks = page.locator("[data-side-panel='checks']")
+    expect(checks.locator("[data-content-word-count]")).to_have_text(
+        re.compile(r"^\d+$"), timeout=CHECKS_TIMEOUT_MS
+    )  # the preview has been read: Wagtail's script has run
+    expect(checks.locator("[data-reading-level-verdict]")).to_have_text("Above target")
+    expect(checks).not_to_contain_text("Good")
