@@ -70,7 +70,8 @@ PAGES=$($PY -c 'import json,sys; print(" ".join(json.loads(sys.argv[1])))' "$URL
 url_of() { $PY -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$URLS" "$1"; }
 
 wait_for() {  # URL
-  for _ in $(seq 1 120); do curl -fs -o /dev/null "$1" && return 0; sleep 0.5; done
+  # make serve checks, migrates and collects static first: minutes on a busy machine.
+  for _ in $(seq 1 1200); do curl -fs -o /dev/null "$1" && return 0; sleep 0.5; done
   echo "not answering: $1" >&2; return 1
 }
 
