@@ -79,7 +79,7 @@ serve() {  # PAGE_CACHE_SECONDS [REDIS_URL]
   PAGE_CACHE_SECONDS=$1 REDIS_URL=${2:-} HOST=127.0.0.1 PORT=$APP \
     setsid make --no-print-directory serve >"$WORK/serve-$APP.log" 2>&1 &
   PIDS+=($!)
-  wait_for "http://127.0.0.1:$APP/healthz"
+  wait_for "http://127.0.0.1:$APP/healthz" || { tail -n 30 "$WORK/serve-$APP.log" >&2; return 1; }
 }
 
 stop_serving() {
