@@ -2,11 +2,13 @@
 # The busiest pages under load, side by side in one run (run as root):
 #   1. queries and render time, one request at a time (bench/bench_render.py);
 #   2. wrk -t2 -c20 -d15s --latency against `make serve` (gunicorn, debug off,
-#      SQLite, the demo site): uncached (PAGE_CACHE_SECONDS=0; with the default
-#      workers, then WEB_CONCURRENCY=2), with the app's
-#      page cache (local memory, then Redis), through Varnish with the
-#      project's VCL; then the ceilings: nginx serving saved copies of the
-#      same pages, and the same Varnish with a default VCL in front of nginx.
+#      the demo site): uncached (PAGE_CACHE_SECONDS=0; with the default
+#      workers, then WEB_CONCURRENCY=2) and with the app's page cache (local
+#      memory), each on SQLite and then at once on PostgreSQL (a throwaway
+#      cluster on loopback, as bench/run.sh starts it), then the page cache in
+#      Redis, through Varnish with the project's VCL; then the ceilings: nginx
+#      serving saved copies of the same pages, and the same Varnish with a
+#      default VCL in front of nginx.
 # Usage: bash bench/site.sh [DURATION]   See bench/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +23,7 @@ cleanup() {
   for pid in "${PIDS[@]}"; do kill -- -"$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true; done
   [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
   pkill -f "varnishd.*$WORK" 2>/dev/null || true
+  [ -n "${PGBIN:-}" ] && (cd /tmp && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pg/data" -m fast -w stop >/dev/null 2>&1) || true
   sleep 1; rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -31,25 +34,44 @@ need wrk wrk; need nginx nginx-light; need varnishd varnish; need redis-server r
 export DJANGO_DEBUG=0 DJANGO_SECURE=0 DJANGO_SECRET_KEY="bench-only-$(date +%s)-not-a-production-key-xxxxxxxxxxxx"
 export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost,testserver DJANGO_LOG_LEVEL=WARNING
 export DJANGO_MEDIA_ROOT="$WORK/media" DJANGO_STATIC_ROOT="$WORK/static"
-export DATABASE_URL="sqlite:///$WORK/site.sqlite3"
+SQLITE_URL="sqlite:///$WORK/site.sqlite3"
+export DATABASE_URL=$SQLITE_URL
+
+# PostgreSQL: a throwaway cluster on loopback as bench/run.sh starts it (default
+# durability), with the server settings docs/deploy.md names for the site.
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)
+[ -x "$PGBIN/initdb" ] || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1); }
+mkdir -p "$WORK/pg"; chown postgres:postgres "$WORK/pg"
+PGPORT=$($PY -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+(cd /tmp && runuser -u postgres -- "$PGBIN/initdb" -D "$WORK/pg/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync >"$WORK/pg/initdb.log" 2>&1)
+(cd /tmp && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pg/data" -l "$WORK/pg/server.log" -w -t 60 \
+  -o "-p $PGPORT -k $WORK/pg -c listen_addresses=127.0.0.1 -c max_connections=100 -c shared_buffers=256MB -c jit=off" start >/dev/null)
+"$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres app
+PG_URL="postgres://postgres@127.0.0.1:$PGPORT/app"
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.1f GB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"), Python $($PY -c 'import platform;print(platform.python_version())'), $(varnishd -V 2>&1 | head -1 | cut -d' ' -f2 | tr -d '()'), nginx $(nginx -v 2>&1 | cut -d/ -f2), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
 echo "date:    $(date -u +%Y-%m-%dT%H:%MZ), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "database: SQLite $($PY -c 'import sqlite3;print(sqlite3.sqlite_version)') and PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') (CONN_MAX_AGE ${DATABASE_CONN_MAX_AGE:-60} s)"
 
 # Tasks run inline while loading: the worker starts with an empty queue (a
 # worker busy writing to SQLite would hold up readers and skew the figures).
-TASKS_BACKEND=immediate $PY manage.py migrate --no-input >/dev/null
-TASKS_BACKEND=immediate $PY manage.py load_demo >/dev/null
+for url in "$SQLITE_URL" "$PG_URL"; do
+  DATABASE_URL=$url TASKS_BACKEND=immediate $PY manage.py migrate --no-input >/dev/null
+  DATABASE_URL=$url TASKS_BACKEND=immediate $PY manage.py load_demo >/dev/null
+done
 $PY manage.py collectstatic --no-input --verbosity 0
 
-echo; echo "## One request at a time (in process, page cache off)"; echo
+echo; echo "## One request at a time (in process, page cache off): SQLite"; echo
 TASKS_BACKEND=immediate $PY bench/bench_render.py
+echo; echo "## One request at a time (in process, page cache off): PostgreSQL"; echo
+DATABASE_URL=$PG_URL TASKS_BACKEND=immediate $PY bench/bench_render.py
 URLS=$(TASKS_BACKEND=immediate $PY bench/bench_render.py --urls)
 PAGES=$($PY -c 'import json,sys; print(" ".join(json.loads(sys.argv[1])))' "$URLS")
 url_of() { $PY -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$URLS" "$1"; }
 
 wait_for() {  # URL
-  for _ in $(seq 1 120); do curl -fs -o /dev/null "$1" && return 0; sleep 0.5; done
+  # make serve checks, migrates and collects static first: minutes on a busy machine.
+  for _ in $(seq 1 1200); do curl -fs -o /dev/null "$1" && return 0; sleep 0.5; done
   echo "not answering: $1" >&2; return 1
 }
 
@@ -57,7 +79,7 @@ serve() {  # PAGE_CACHE_SECONDS [REDIS_URL]
   PAGE_CACHE_SECONDS=$1 REDIS_URL=${2:-} HOST=127.0.0.1 PORT=$APP \
     setsid make --no-print-directory serve >"$WORK/serve-$APP.log" 2>&1 &
   PIDS+=($!)
-  wait_for "http://127.0.0.1:$APP/healthz"
+  wait_for "http://127.0.0.1:$APP/healthz" || { tail -n 30 "$WORK/serve-$APP.log" >&2; return 1; }
 }
 
 stop_serving() {
@@ -85,16 +107,22 @@ load() {  # PAGE LABEL BASE_URL
 echo; echo "## Under load: wrk -t2 -c20 -d$DURATION --latency -H 'Accept-Encoding: gzip'"; echo
 echo "$HEADER"; echo "$RULE"
 
-serve 0
-for page in $PAGES; do load "$page" "app, uncached" "http://127.0.0.1:$APP"; done
-stop_serving
+# Each row on SQLite, then at once the same on PostgreSQL: side by side on a shared machine.
+both() {  # LABEL PAGE_CACHE_SECONDS [WEB_CONCURRENCY]
+  local db url
+  for db in SQLite PostgreSQL; do
+    url=$SQLITE_URL; [ "$db" = PostgreSQL ] && url=$PG_URL
+    DATABASE_URL=$url WEB_CONCURRENCY=${3:-} serve "$2"
+    for page in $PAGES; do load "$page" "$1, $db" "http://127.0.0.1:$APP"; done
+    stop_serving
+  done
+}
+both "app, uncached" 0
 # The issue's own starting point used 2 workers: on 2 cores, one per core.
-WEB_CONCURRENCY=2 serve 0
-for page in $PAGES; do load "$page" "app, uncached, 2 workers" "http://127.0.0.1:$APP"; done
-stop_serving
+both "app, uncached, 2 workers" 0 2
+both "app page cache (local memory)" 600
 
 serve 600
-for page in $PAGES; do load "$page" "app page cache (local memory)" "http://127.0.0.1:$APP"; done
 # Varnish with the project's VCL, its backend this app.
 sed "s/.port = \"8000\";/.port = \"$APP\";/" deploy/varnish.vcl >"$WORK/site.vcl"
 mkdir -p "$WORK/varnish-site" "$WORK/varnish-nginx"; chmod 755 "$WORK"/varnish-*; chmod 644 "$WORK/site.vcl"

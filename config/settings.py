@@ -137,11 +137,16 @@ TEMPLATES = [
 ]
 
 # Database: SQLite next to the code unless DATABASE_URL names another one.
+# Each gunicorn worker (sync: one request at a time) keeps its connection for
+# DATABASE_CONN_MAX_AGE seconds, so a request does not pay PostgreSQL's
+# connection set-up; with one connection per worker a pool adds nothing.
+# DATABASE_CONN_HEALTH_CHECKS=0 skips the `SELECT 1` a reused connection costs
+# on PostgreSQL at the start of each request (docs/deploy.md, "Database").
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+        conn_health_checks=os.environ.get("DATABASE_CONN_HEALTH_CHECKS", "1") == "1",
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -6,50 +6,30 @@ Damerau-Levenshtein distance, computed by `rapidfuzz`): at most one edit for
 words of up to 7 letters, two for longer ones. On a tie, the word on more
 pages wins, then the one starting with the same letter, then A to Z.
 
-Where the candidates come from differs by database, the decision does not:
-
-- PostgreSQL: trigram word similarity (`pg_trgm`, enabled by this app's
-  first migration) picks the pages whose vocabulary holds a word like the
-  misspelt one; only their words are weighed.
-- SQLite: every live page's vocabulary is weighed (a few thousand words,
-  about a millisecond for rapidfuzz).
-
-A page containing the best candidate always passes the trigram filter (its
-similarity to the misspelt word is at least the candidate's), so both give
-the same correction.
+The candidates are the words of every live, public page's vocabulary and of
+the editors' synonyms, counted once and kept in the shared cache under the
+site's version and the index's (`sitesearch.index.index_version`): a
+correction reads no table, on SQLite and PostgreSQL alike, and both give the
+same correction. A few thousand words: about a millisecond for rapidfuzz.
 """
 
 from collections import Counter
 
-from django.db import connection
-from django.db.models import Value
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-# Trigram word similarity below which a page's vocabulary is not weighed (PostgreSQL).
-TRIGRAM_THRESHOLD = 0.3
+from pagecache import versions
+from sitesearch.index import index_version
 
 
 def max_edits(word):
     return 1 if len(word) <= 7 else 2
 
 
-def vocabulary_texts(word, documents):
-    """The vocabulary fields of the pages worth weighing for `word`."""
-    documents = documents.exclude(vocabulary="")
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import TrigramWordSimilarity
-
-        documents = documents.annotate(
-            similarity=TrigramWordSimilarity(Value(word), "vocabulary")
-        ).filter(similarity__gte=TRIGRAM_THRESHOLD)
-    return documents.values_list("vocabulary", flat=True)
-
-
-def vocabulary(word, documents):
+def count_vocabulary(documents):
     """Candidate words with the number of pages (or synonyms) that use each."""
     counts = Counter()
-    for words in vocabulary_texts(word, documents):
+    for words in documents.exclude(vocabulary="").values_list("vocabulary", flat=True):
         counts.update(words.split())
     from sitesearch.engine import synonym_groups  # kept with the site's version
 
@@ -57,6 +37,18 @@ def vocabulary(word, documents):
         for term in group:
             counts.update(part for part in term if len(part) >= 3 and part.isalpha())
     return counts
+
+
+def vocabulary(documents):
+    """`count_vocabulary` of the searchable documents, kept until a page or synonym changes.
+
+    `documents` are the same for every visitor (live pages without a view
+    restriction; publishing, unpublishing and restrictions move the site's
+    version, indexing moves the index's).
+    """
+    return versions.per_site_version(
+        f"vocabulary:{index_version()}", "all", lambda: count_vocabulary(documents)
+    )
 
 
 def best(word, counts):
@@ -82,4 +74,4 @@ def best(word, counts):
 
 def correct(word, documents):
     """The site's word closest to `word`, or "" when none is within reach."""
-    return best(word, vocabulary(word, documents))
+    return best(word, vocabulary(documents))

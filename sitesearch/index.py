@@ -26,7 +26,8 @@ from sitesearch.models import SearchDocument
 
 logger = logging.getLogger(__name__)
 
-# Bumped on every change to the index: suggestions and the vocabulary are cached under it.
+# Bumped on every change to the index, its synonyms or promotions: suggestions, the
+# vocabulary and promoted results are kept under it (and under the site's version).
 VERSION_KEY = "sitesearch:index-version"
 # Already in the title and summary fields, or not words a patient reads.
 NOT_SECTIONS = {"title", "summary", "search_description"}
@@ -54,6 +55,18 @@ def summary_text(page):
     return " ".join(part for part in (page.search_description, str(summary or "")) if part)
 
 
+def shown_summary(page):
+    """What a search result shows under the page's title: its description, else its summary."""
+    summary = (
+        getattr(page, "meta_description", "")
+        or page.search_description
+        or getattr(page, "summary", "")
+    )
+    if callable(summary):
+        summary = summary()
+    return str(summary or "")
+
+
 def section_headings(page):
     """The question headings a page shows over its sections, when its type declares them."""
     if not isinstance(page, SectionsMixin):
@@ -78,6 +91,7 @@ def document_for(page):
         summary_terms=text.terms(summary_text(page)),
         section_terms=text.terms(" ".join([*heading_texts, *rest])),
         vocabulary=text.vocabulary(page.title, *heading_texts),
+        shown_summary=shown_summary(page),
     )
 
 
@@ -158,4 +172,9 @@ def build_if_empty(sender, **kwargs):
 
 
 def synonyms_changed(sender, **kwargs):
+    bump_version()
+
+
+def promotions_changed(sender, **kwargs):
+    """Promoted results are kept under the index's version too (`sitesearch.views.promotions`)."""
     bump_version()

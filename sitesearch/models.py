@@ -4,7 +4,8 @@
   backend (`sitesearch.index`) whenever Wagtail indexes a page. It holds the
   stems of the title, the summary and the rest of the page separately, so
   one ranking in Python (`sitesearch.engine`) orders results the same way on
-  SQLite and PostgreSQL.
+  SQLite and PostgreSQL. It also keeps what a result shows of the page, so a
+  search reads no page.
 - `Synonym`: words and phrases that mean the same to a patient ("spinal
   tap", "lumbar puncture"), kept by editors under Settings › Search synonyms.
 - `QueryDailyOutcome`: beside Wagtail's daily hits per query
@@ -31,6 +32,10 @@ class SearchDocument(models.Model):
     section_terms = models.TextField(blank=True)
     # Words of the title and headings, as typed (not stemmed): what a misspelling is corrected to.
     vocabulary = models.TextField(blank=True)
+    # What a result shows under the title (the page's description or summary), kept so
+    # results are shown without loading each page; null for a document written before
+    # it was kept (that page is then read as before until it is indexed again).
+    shown_summary = models.TextField(null=True, blank=True)
 
     wagtail_reference_index_ignore = True
 

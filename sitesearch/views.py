@@ -12,13 +12,14 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 from wagtail.contrib.search_promotions.models import SearchPromotion
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from pagecache import versions
 from practice.navigation import public
 from reviews.clinical import ClinicalReviewMixin
 from sitesearch import engine, terms, text
-from sitesearch.index import index_version
+from sitesearch.index import index_version, shown_summary
+from sitesearch.models import SearchDocument
 
 logger = logging.getLogger(__name__)
 
@@ -62,12 +63,27 @@ def page_type_label(page):
     return PAGE_TYPE_LABELS.get(name, str(model._meta.verbose_name).capitalize())
 
 
-def page_summary(page):
-    return (
-        getattr(page, "meta_description", "")
-        or page.search_description
-        or getattr(page, "summary", "")
+def shown_pages(ids):
+    """The pages results show (`ids`), with their title, address, type and summary.
+
+    Read from the search index with the pages' own title and address: one
+    query, however many kinds of page. Each page carries `shown_summary`.
+    A page indexed before summaries were kept is loaded whole, as before.
+    """
+    rows = SearchDocument.objects.filter(page_id__in=ids, shown_summary__isnull=False).values_list(
+        "page_id", "page__title", "page__url_path", "page__content_type_id", "shown_summary"
     )
+    pages = {}
+    for pk, title, url_path, content_type_id, summary in rows:
+        page = Page(id=pk, title=title, url_path=url_path, content_type_id=content_type_id)
+        page.shown_summary = summary
+        pages[pk] = page
+    unread = [pk for pk in ids if pk not in pages]
+    if unread:
+        for page in Page.objects.filter(pk__in=unread).specific():
+            page.shown_summary = shown_summary(page)
+            pages[page.pk] = page
+    return pages
 
 
 def browse_links(request):
@@ -79,13 +95,39 @@ def browse_links(request):
 
 
 def promotions(query_strings, request):
-    """Editors' promoted results for the query: live, public pages and external links."""
-    pages = public(Page.objects.live(), request).values("pk")
-    return list(
-        SearchPromotion.objects.filter(query__query_string__in=query_strings)
-        .filter(Q(page__isnull=True) | Q(page__in=pages))
-        .order_by("query_id", "sort_order", "pk")
+    """Editors' promoted results for the query: live, public pages and external links.
+
+    All of them are kept in the shared cache under the site's version (a page
+    published, unpublished or made private) and the index's (a promotion
+    saved or deleted, `sitesearch.index.promotions_changed`): a search reads
+    no table for them.
+    """
+
+    def build():
+        pages = public(Page.objects.live(), request).values("pk")
+        found = {}
+        for pick in (
+            SearchPromotion.objects.filter(Q(page__isnull=True) | Q(page__in=pages))
+            .select_related("query")
+            .order_by("query_id", "sort_order", "pk")
+        ):
+            found.setdefault(pick.query.query_string, []).append(pick)
+        return found
+
+    kept = versions.per_site_version(f"promotions:{index_version()}", "all", build)
+    picks = [pick for query in query_strings for pick in kept.get(query, [])]
+    return sorted(picks, key=lambda pick: (pick.query_id, pick.sort_order, pick.pk))
+
+
+def known_site(request):
+    """Wagtail's site for the request's host, kept under the site's version (saving a Site moves it)."""
+    if hasattr(request, "_wagtail_site"):
+        return
+    host = hashlib.sha256(request._get_raw_host().encode()).hexdigest()[:32]
+    site = versions.per_site_version(
+        f"search-site:{host}", "all", lambda: Site.find_for_request(request)
     )
+    request._wagtail_site = site
 
 
 def results_page(hits, number):
@@ -104,6 +146,7 @@ def query_url(query, **params):
 
 @require_GET
 def search(request):
+    known_site(request)
     raw_query = request.GET.get("q", "")
     query = clean_query(raw_query)
     exact = request.GET.get("exact") == "1"
@@ -132,12 +175,12 @@ def search(request):
         picks = []
 
     ids = [hit.page_id for hit in page_obj.object_list] + [p.page_id for p in picks if p.page_id]
-    pages = {page.pk: page for page in Page.objects.filter(pk__in=ids).specific()}
+    pages = shown_pages(ids)
     context["results"] = [
         {
             "page": pages[hit.page_id],
             "type": page_type_label(pages[hit.page_id]),
-            "summary": page_summary(pages[hit.page_id]),
+            "summary": pages[hit.page_id].shown_summary,
             "missing": hit.missing if outcome.partial else [],
         }
         for hit in page_obj.object_list
@@ -151,7 +194,7 @@ def search(request):
                 "url": pick.external_link_url,
                 "title": page.title if page else pick.external_link_text or pick.external_link_url,
                 "type": page_type_label(page) if page else "Elsewhere",
-                "summary": pick.description or (page_summary(page) if page else ""),
+                "summary": pick.description or (page.shown_summary if page else ""),
             }
         )
     context.update(

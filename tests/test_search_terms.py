@@ -287,3 +287,75 @@ class TestSuggestions:
         factories.ProcedurePageFactory(parent=procedure_index, title="Tizanidine Trial")
         titles = [s["title"] for s in self.suggest(client, "tizan").json()["suggestions"]]
         assert titles == ["Tizanidine Trial"]
+
+
+class TestKeptBetweenSearches:
+    """What a search keeps in the shared cache (promotions, the vocabulary, what results
+    show of a page) follows editors' changes on the very next search."""
+
+    @pytest.fixture(autouse=True)
+    def parts_kept(self, settings):
+        settings.SITE_PARTS_CACHE_SECONDS = 600  # as in production
+
+    def recommended(self, client, query):
+        html = soup(client.get("/search/", {"q": query}))
+        return texts(html.select(".search-results--recommended .search-result__title"))
+
+    def test_a_promotion_added_made_private_or_removed_shows_at_once(self, client, home):
+        visit = factories.StandardPageFactory(parent=home, title="Plan Your Visit")
+        assert self.recommended(client, "parking") == []
+        pick = SearchPromotion.objects.create(query=Query.get("parking"), page=visit, sort_order=0)
+        assert self.recommended(client, "parking") == ["Plan Your Visit"]
+        restriction = PageViewRestriction.objects.create(page=visit, restriction_type="login")
+        assert self.recommended(client, "parking") == []
+        restriction.delete()
+        assert self.recommended(client, "parking") == ["Plan Your Visit"]
+        pick.delete()
+        assert self.recommended(client, "parking") == []
+
+    def test_a_new_pages_words_are_corrected_to_and_an_unpublished_pages_no_longer(
+        self, client, procedure_index
+    ):
+        def correction(query):
+            found = soup(client.get("/search/", {"q": query})).select(".search-correction")
+            return text(found[0]) if found else ""
+
+        assert correction("tizanidne") == ""
+        trial = factories.ProcedurePageFactory(parent=procedure_index, title="Tizanidine Trial")
+        assert correction("tizanidne").startswith("Showing results for tizanidine")
+        trial.unpublish()
+        assert correction("tizanidne") == ""
+
+    def test_results_show_the_title_address_and_summary_as_last_published(
+        self, client, procedure_index
+    ):
+        page = factories.ProcedurePageFactory(
+            parent=procedure_index, title="Botox Injections", summary="Small injections."
+        )
+
+        def shown():
+            html = soup(client.get("/search/", {"q": "botox"}))
+            result = one(html, "ol.search-results li.search-result")
+            return links(result)[0], text(one(result, "p:not(.search-result__type)"))
+
+        assert shown() == (("Botox Injections", page.url), "Small injections.")
+        page.title = "Botox Treatment"
+        page.slug = "botox-treatment"
+        page.summary = "Treatment for migraine and spasm."
+        page.save_revision().publish()
+        page.refresh_from_db()
+        assert shown() == (("Botox Treatment", page.url), "Treatment for migraine and spasm.")
+
+    def test_a_page_indexed_before_summaries_were_kept_still_shows_its_summary(
+        self, client, procedure_index
+    ):
+        from sitesearch.models import SearchDocument
+
+        page = factories.ProcedurePageFactory(
+            parent=procedure_index, title="Botox Injections", summary="Small injections."
+        )
+        SearchDocument.objects.filter(page=page).update(shown_summary=None)
+        html = soup(client.get("/search/", {"q": "botox"}))
+        assert text(one(html, "ol.search-results p:not(.search-result__type)")) == (
+            "Small injections."
+        )
