@@ -157,7 +157,7 @@ def store_request(form, spam_reasons, site):
             needs_interpreter=bool(data.get("needs_interpreter")),
             accessibility_needs=data.get("accessibility_needs", "").strip(),
             physician=data.get("physician"),
-            physician_name=data["physician"].title if data.get("physician") else "",
+            physician_name=str(data["physician"]) if data.get("physician") else "",
             message=data["message"],
             consented_at=timezone.now(),
             status=AppointmentRequest.Status.SPAM
