@@ -21,6 +21,7 @@ from wagtail.models import Page
 from appointments.records import REASON_PAGE_MODELS, AppointmentRequest
 from locations.models import LocationPage
 from practice.navigation import at_most, public
+from team.models import TeamMemberPage
 
 PHONE_REGION = "US"
 NOT_SURE = "not-sure"
@@ -162,6 +163,41 @@ class AppointmentRequestForm(forms.Form):
         help_text="The name of your insurance plan, if you have one.",
         error_messages={"max_length": too_long("Insurance", 100)},
     )
+    payment = forms.ChoiceField(
+        label="How will you pay? (optional)",
+        choices=Request.Payment.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose one of the ways to pay listed."},
+    )
+    # Access and language (all optional): what the front desk arranges before the visit.
+    preferred_language = forms.CharField(
+        label="Preferred language (optional)",
+        max_length=60,
+        required=False,
+        help_text="For example Spanish, Polish or American Sign Language.",
+        error_messages={"max_length": too_long("Preferred language", 60)},
+        widget=forms.TextInput(attrs={"autocomplete": "language"}),
+    )
+    needs_interpreter = forms.BooleanField(
+        label="I need an interpreter. Interpreters are free of charge.",
+        required=False,
+    )
+    accessibility_needs = forms.CharField(
+        label="Accessibility needs (optional)",
+        max_length=500,
+        required=False,
+        help_text="For example wheelchair access, a hearing loop, large print or extra time.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": too_long("Accessibility needs", 500)},
+    )
+    physician = OfferedPageChoiceField(
+        label="Preferred physician (optional)",
+        queryset=TeamMemberPage.objects.none(),
+        required=False,
+        empty_label="No preference",
+        error_messages={"invalid_choice": "Choose one of the physicians listed."},
+    )
     message = forms.CharField(
         label="Anything else we should know? (optional)",
         max_length=1000,
@@ -180,11 +216,14 @@ class AppointmentRequestForm(forms.Form):
     started = forms.CharField(required=False, widget=forms.HiddenInput)
     form_key = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    radio_fields = ("preferred_contact", "patient_status", "location", "preferred_times")
+    radio_fields = ("preferred_contact", "patient_status", "location", "preferred_times", "payment")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["location"].queryset = LocationPage.objects.live().public().order_by("path")
+        self.fields["physician"].queryset = (
+            TeamMemberPage.objects.live().public().filter(is_physician=True).order_by("title")
+        )
         self.reason_pages = reason_pages()
         if self.is_bound:
             # A reason the page offered only because the patient's link named it.
@@ -226,6 +265,12 @@ class AppointmentRequestForm(forms.Form):
             location = self.fields["location"].queryset.filter(slug=slug).first()
             if location:
                 self.initial["location"] = location.pk
+        # From a team member's page: "Request appointment" carries ?physician=<id>.
+        physician = str(query.get("physician", ""))
+        if PAGE_ID.fullmatch(physician):
+            chosen = self.fields["physician"].queryset.filter(pk=int(physician)).first()
+            if chosen:
+                self.initial["physician"] = chosen.pk
 
     def offer_reason(self, page):
         """Add `page` to the reasons offered (a site with more than a menu lists). Returns it."""

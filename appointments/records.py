@@ -15,6 +15,7 @@ import functools
 import secrets
 
 import holidays
+import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -24,12 +25,29 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.log_actions import log
 
+from practice.phone import tel_uri
+
 # No 0/O, 1/I/L: a reference read out over the phone cannot be misheard.
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 REFERENCE_LENGTH = 8
 
 # The page types a patient can name as the reason for the visit.
 REASON_PAGE_MODELS = ("procedures.ProcedurePage", "conditions.ConditionPage")
+
+
+def readable_phone(number):
+    """An E.164 number written the way the practice's region writes it ("" stays "")."""
+    try:
+        parsed = phonenumbers.parse(number, settings.PRACTICE_REGION)
+    except phonenumbers.NumberParseException:
+        return number
+    local = phonenumbers.region_code_for_number(parsed) == settings.PRACTICE_REGION
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if local
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(parsed, style)
 
 
 def new_reference():
@@ -46,6 +64,21 @@ def is_business_day(day):
     """Monday to Friday, and not a public holiday where the practice is."""
     closed = public_holidays(settings.PRACTICE_REGION, settings.PRACTICE_SUBDIVISION)
     return day.weekday() < 5 and day not in closed
+
+
+def practice_today():
+    """Today's date where the practice is (its business days are its local dates)."""
+    return timezone.localdate(timezone.now(), timezone.get_default_timezone())
+
+
+def business_days_between(start, end):
+    """How many business days after `start`, up to and including `end`."""
+    count, day = 0, start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        if is_business_day(day):
+            count += 1
+    return count
 
 
 def add_business_days(start, days):
@@ -68,6 +101,16 @@ class AppointmentRequestQuerySet(models.QuerySet):
     def new(self):
         return self.filter(status=AppointmentRequest.Status.NEW)
 
+    def estimates_owed(self):
+        """Self-pay requests whose Good Faith Estimate is not sent (spam and declined aside)."""
+        return self.filter(estimate_due__isnull=False, estimate_sent_at__isnull=True).exclude(
+            status__in=[AppointmentRequest.Status.SPAM, AppointmentRequest.Status.DECLINED]
+        )
+
+    def estimates_overdue(self, today=None):
+        """Owed estimates past their due date (`today`: the practice's date)."""
+        return self.estimates_owed().filter(estimate_due__lt=today or practice_today())
+
 
 class AppointmentRequest(models.Model):
     """One patient's request to be called back about an appointment."""
@@ -87,6 +130,11 @@ class AppointmentRequest(models.Model):
     class PatientStatus(models.TextChoices):
         NEW = "new", "New patient"
         RETURNING = "returning", "Returning patient"
+
+    class Payment(models.TextChoices):
+        INSURANCE = "insurance", "Insurance"
+        SELF_PAY = "self_pay", "No insurance, or paying myself"
+        NOT_SURE = "not_sure", "Not sure"
 
     class PreferredTimes(models.TextChoices):
         MORNINGS = "mornings", "Weekday mornings"
@@ -137,6 +185,32 @@ class AppointmentRequest(models.Model):
     reason_name = models.CharField(max_length=255, blank=True, editable=False)
     preferred_times = models.CharField(max_length=12, choices=PreferredTimes.choices)
     insurance = models.CharField(max_length=100, blank=True)
+    payment = models.CharField(
+        "how the patient will pay", max_length=12, choices=Payment.choices, blank=True
+    )
+    # The No Surprises Act's Good Faith Estimate, owed to a self-pay patient (estimates.py).
+    service_date = models.DateField(
+        "appointment date",
+        null=True,
+        blank=True,
+        help_text="The day of the scheduled visit: it sets when a self-pay patient's "
+        "Good Faith Estimate is due.",
+    )
+    estimate_due = models.DateField("estimate due", null=True, editable=False)
+    estimate_sent_at = models.DateTimeField("estimate sent", null=True, editable=False)
+    # Access and language: what the front desk arranges before the visit.
+    preferred_language = models.CharField(max_length=60, blank=True)
+    needs_interpreter = models.BooleanField("needs an interpreter", default=False)
+    accessibility_needs = models.TextField(max_length=500, blank=True)
+    physician = models.ForeignKey(
+        "team.TeamMemberPage",
+        verbose_name="preferred physician",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    physician_name = models.CharField(max_length=255, blank=True, editable=False)
     message = models.TextField(max_length=1000, blank=True)
     consented_at = models.DateTimeField("consented to be contacted at", null=True, editable=False)
     # The key of the form load that sent it: the same load posted again (a double
@@ -164,6 +238,12 @@ class AppointmentRequest(models.Model):
             ),
             # The retention purge: closed, declined or spam since before a cutoff.
             models.Index(fields=["status", "status_changed_at"]),
+            # Good Faith Estimates still owed, by due date (the list's filter, the dashboard).
+            models.Index(
+                fields=["estimate_due"],
+                name="appointment_estimate_owed",
+                condition=models.Q(estimate_due__isnull=False, estimate_sent_at__isnull=True),
+            ),
         ]
 
     def __str__(self):
@@ -183,25 +263,72 @@ class AppointmentRequest(models.Model):
 
     @property
     def phone_display(self):
-        return f"{self.phone} ext. {self.phone_extension}" if self.phone_extension else self.phone
+        """The number as the practice's staff dial it: (203) 555-0187, or +44 20 … abroad."""
+        number = readable_phone(self.phone)
+        return f"{number} ext. {self.phone_extension}" if self.phone_extension else number
+
+    @property
+    def phone_href(self):
+        return tel_uri(
+            f"{self.phone} ext. {self.phone_extension}" if self.phone_extension else self.phone
+        )
 
     @property
     def reason_display(self):
         return self.reason_name or "Not sure"
 
-    def call_back_by(self, business_days):
-        """When the practice promised to have called back.
+    @property
+    def interpreter_display(self):
+        return "Yes" if self.needs_interpreter else "No"
 
-        Counted in the practice's time zone (its business days are its local
-        dates), whatever time zone a staff member reads it in.
-        """
-        received = timezone.localtime(self.created_at, timezone.get_default_timezone())
-        return add_business_days(received, business_days)
+    def call_back_by(self, clock):
+        """When the practice promised to have called back, in opening hours (callback.py)."""
+        return clock.deadline(self.created_at, self.location_id)
 
-    def is_overdue(self, business_days, now=None):
+    def is_overdue(self, clock, now=None):
         if self.status != self.Status.NEW:
             return False
-        return (now or timezone.now()) > self.call_back_by(business_days)
+        return (now or timezone.now()) > self.call_back_by(clock)
+
+    def scheduled_on(self):
+        """The practice's date the request was last moved to Scheduled (None: never)."""
+        change = (
+            self.status_changes.filter(to_status=self.Status.SCHEDULED)
+            .order_by("-changed_at", "-pk")
+            .first()
+        )
+        if change is None:
+            return None
+        return timezone.localdate(change.changed_at, timezone.get_default_timezone())
+
+    def good_faith_estimate_due(self):
+        """When the No Surprises Act wants a self-pay patient's Good Faith Estimate (None: not owed).
+
+        45 CFR 149.610(b): within 3 business days of a request for one (a self-pay
+        request on the form is one); once the visit is scheduled, within 1 business
+        day when it is 3 to 9 business days away and within 3 business days when it
+        is 10 or more. The earliest deadline that applies is the one to meet.
+        """
+        if self.payment != self.Payment.SELF_PAY:
+            return None
+        received = timezone.localdate(self.created_at, timezone.get_default_timezone())
+        deadlines = [add_business_days(received, 3)]
+        scheduled = self.scheduled_on() if self.service_date else None
+        if scheduled is not None:
+            away = business_days_between(scheduled, self.service_date)
+            if away >= 10:
+                deadlines.append(add_business_days(scheduled, 3))
+            elif away >= 3:
+                deadlines.append(add_business_days(scheduled, 1))
+        return min(deadlines)
+
+    def estimate_is_overdue(self, today=None):
+        return (
+            self.estimate_due is not None
+            and self.estimate_sent_at is None
+            and self.status not in (self.Status.SPAM, self.Status.DECLINED)
+            and self.estimate_due < (today or practice_today())
+        )
 
     def change_status(self, seen_status, to_status, user):
         """Move this request to `to_status` and record the status it actually replaced.

@@ -152,6 +152,12 @@ def store_request(form, spam_reasons, site):
             reason_name=reason.title if reason else "",
             preferred_times=data["preferred_times"],
             insurance=data["insurance"],
+            payment=data.get("payment") or "",
+            preferred_language=data.get("preferred_language", "").strip(),
+            needs_interpreter=bool(data.get("needs_interpreter")),
+            accessibility_needs=data.get("accessibility_needs", "").strip(),
+            physician=data.get("physician"),
+            physician_name=str(data["physician"]) if data.get("physician") else "",
             message=data["message"],
             consented_at=timezone.now(),
             status=AppointmentRequest.Status.SPAM
@@ -160,6 +166,7 @@ def store_request(form, spam_reasons, site):
             spam_reasons="; ".join(spam_reasons)[:255],
             form_key=data["form_key"] or None,
         )
+        appointment.estimate_due = appointment.good_faith_estimate_due()
         try:
             with transaction.atomic():
                 appointment.reference = new_reference()

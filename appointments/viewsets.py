@@ -12,8 +12,9 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.defaults import permission_denied
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -27,6 +28,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry, Site
 
+from appointments.callback import CallBackClock
+from appointments.display import staff_date, staff_time
 from appointments.records import AppointmentRequest, AppointmentSettings, Note
 from locations.models import LocationPage
 from practice.spreadsheets import csv_safe
@@ -34,27 +37,35 @@ from practice.spreadsheets import csv_safe
 Status = AppointmentRequest.Status
 
 
+MENU_ITEM_CLASS = "appointment-requests-menu-item"
+
 # A search that finds at most this many requests lists them by their ids (search_queryset).
 FEW_MATCHES = 500
 
 # Exported datetimes: in the staff member's time zone, like the list.
-DATETIME_EXPORTS = {"created_at"}
-
-
-def staff_time(value):
-    """A time as staff read it in the admin, in the time zone Wagtail activated for them.
-
-    That is the practice's (settings.TIME_ZONE) unless the staff member chose
-    another in their Wagtail account; the list's column shows the same.
-    """
-    if value is None:
-        return "—"
-    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+DATETIME_EXPORTS = {"created_at", "estimate_sent_at"}
 
 
 def call_back_days(request):
     site = Site.find_for_request(request) or Site.objects.filter(is_default_site=True).first()
     return AppointmentSettings.for_site(site).call_back_business_days if site else 1
+
+
+def call_back_clock(request):
+    return CallBackClock(call_back_days(request))
+
+
+class EstimateFilter(django_filters.ChoiceFilter):
+    """Self-pay requests by where their Good Faith Estimate stands."""
+
+    def filter(self, queryset, value):
+        if value == "owed":
+            return queryset.filter(pk__in=AppointmentRequest.objects.estimates_owed())
+        if value == "overdue":
+            return queryset.filter(pk__in=AppointmentRequest.objects.estimates_overdue())
+        if value == "sent":
+            return queryset.filter(estimate_sent_at__isnull=False)
+        return queryset
 
 
 class AppointmentRequestFilterSet(WagtailFilterSet):
@@ -75,10 +86,16 @@ class AppointmentRequestFilterSet(WagtailFilterSet):
     created_at = django_filters.DateFromToRangeFilter(
         label="Received", widget=DateRangePickerWidget
     )
+    estimate = EstimateFilter(
+        label="Good Faith Estimate",
+        choices=[("owed", "To send"), ("overdue", "Overdue"), ("sent", "Sent")],
+        empty_label="Any",
+        widget=forms.RadioSelect,
+    )
 
     class Meta:
         model = AppointmentRequest
-        fields = ["status", "location", "patient_status", "created_at"]
+        fields = ["status", "location", "patient_status", "created_at", "estimate"]
 
     def filter_queryset(self, queryset):
         # Spam is set aside: it shows only when the front desk asks for it.
@@ -92,15 +109,23 @@ class OverdueColumn(Column):
 
     cell_template_name = "appointments/admin/call_back_cell.html"
 
-    def __init__(self, *args, business_days=1, **kwargs):
+    def __init__(self, *args, clock, **kwargs):
         super().__init__(*args, **kwargs)
-        self.business_days = business_days
+        self.clock = clock
 
     def get_cell_context_data(self, instance, parent_context):
         context = super().get_cell_context_data(instance, parent_context)
-        context["call_back_by"] = instance.call_back_by(self.business_days)
-        context["overdue"] = instance.is_overdue(self.business_days)
+        context["call_back_by"] = instance.call_back_by(self.clock)
+        context["overdue"] = instance.is_overdue(self.clock)
         return context
+
+
+class TemplateColumn(Column):
+    """A cell drawn by a template of this app (a link, a date, a flag)."""
+
+    def __init__(self, *args, template, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cell_template_name = template
 
 
 class ForbiddenNotRedirectMixin:
@@ -120,13 +145,19 @@ class ForbiddenNotRedirectMixin:
 class AppointmentRequestIndexView(ForbiddenNotRedirectMixin, generic.IndexView):
     default_ordering = "-created_at"
 
+    results_template_name = "appointments/admin/index_results.html"
+
     @cached_property
-    def call_back_days(self):
-        return call_back_days(self.request)
+    def clock(self):
+        return call_back_clock(self.request)
+
+    @cached_property
+    def showing_set_aside(self):
+        return self.request.GET.get("status") == Status.SPAM
 
     @cached_property
     def columns(self):
-        return [
+        columns = [
             TitleColumn(
                 "reference",
                 label="Reference",
@@ -134,22 +165,45 @@ class AppointmentRequestIndexView(ForbiddenNotRedirectMixin, generic.IndexView):
                 get_url=lambda obj: reverse(self.inspect_url_name, args=(quote(obj.pk),)),
             ),
             Column("full_name", label="Name", sort_key="last_name"),
-            Column("created_at", label="Received", sort_key="created_at"),
+            TemplateColumn("phone", label="Phone", template="appointments/admin/phone_cell.html"),
+            Column(
+                "received",
+                label="Received",
+                sort_key="created_at",
+                accessor=lambda obj: staff_time(obj.created_at),
+            ),
             Column("location_name", label="Location", sort_key="location_name"),
             Column("get_patient_status_display", label="New or returning"),
             Column("get_status_display", label="Status", sort_key="status"),
-            OverdueColumn("call_back", label="Call back by", business_days=self.call_back_days),
+            OverdueColumn("call_back", label="Call back by", clock=self.clock),
+            TemplateColumn(
+                "estimate",
+                label="Good Faith Estimate",
+                sort_key="estimate_due",
+                template="appointments/admin/estimate_cell.html",
+            ),
         ]
+        if self.showing_set_aside:
+            columns.append(Column("spam_reasons", label="Why it was set aside"))
+        return columns
 
     @cached_property
     def table_class(self):
-        days = self.call_back_days
+        clock = self.clock
 
         class AppointmentTable(Table):
             def get_row_classname(self, instance):
-                return "appointment-overdue" if instance.is_overdue(days) else ""
+                return "appointment-overdue" if instance.is_overdue(clock) else ""
 
         return AppointmentTable
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        # Set aside as possible spam: one click from the list, however it is filtered.
+        context["set_aside_count"] = AppointmentRequest.objects.filter(status=Status.SPAM).count()
+        context["set_aside_url"] = reverse(self.index_url_name) + f"?status={Status.SPAM}"
+        context["showing_set_aside"] = self.showing_set_aside
+        return context
 
     def search_queryset(self, queryset):
         if not self.is_searching:
@@ -220,8 +274,23 @@ class AppointmentRequestIndexView(ForbiddenNotRedirectMixin, generic.IndexView):
         return super().preprocess_field_value(field, value, export_format)
 
 
+def request_context(appointment, request):
+    """What the request screens show around the fields: the call back, the history."""
+    clock = call_back_clock(request)
+    return {
+        "appointment": appointment,
+        "call_back_by": appointment.call_back_by(clock),
+        "overdue": appointment.is_overdue(clock),
+        "status_changes": appointment.status_changes.select_related("changed_by"),
+        "notes": appointment.notes.select_related("author"),
+    }
+
+
 class AppointmentRequestInspectView(ForbiddenNotRedirectMixin, generic.InspectView):
     template_name = "appointments/admin/inspect.html"
+    # The browser's tab and the header read "Appointment request: 4WQG5DHC": the
+    # reference is what a clerk reads out on the phone. No patient name in a tab title.
+    page_title = "Appointment request"
 
     def get(self, request, *args, **kwargs):
         log(self.object, "appointments.view", user=request.user)
@@ -232,11 +301,9 @@ class AppointmentRequestInspectView(ForbiddenNotRedirectMixin, generic.InspectVi
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        days = call_back_days(self.request)
-        context["call_back_by"] = self.object.call_back_by(days)
-        context["overdue"] = self.object.is_overdue(days)
-        context["status_changes"] = self.object.status_changes.select_related("changed_by")
-        context["notes"] = self.object.notes.select_related("author")
+        context.update(request_context(self.object, self.request))
+        if self.object.status == Status.SPAM and self.get_edit_url():
+            context["restore_url"] = self.get_edit_url()
         return context
 
     # Wagtail's inspect template shows datetimes in UTC (it localizes the format, not
@@ -253,6 +320,27 @@ class AppointmentRequestInspectView(ForbiddenNotRedirectMixin, generic.InspectVi
     def get_location_display_value(self):
         return self.object.location_name or "—"
 
+    def get_phone_display_value(self):
+        return render_to_string("appointments/admin/phone.html", {"appointment": self.object})
+
+    def get_phone_extension_display_value(self):
+        return self.object.phone_extension or "—"
+
+    def get_service_date_display_value(self):
+        return staff_date(self.object.service_date)
+
+    def get_estimate_due_display_value(self):
+        return render_to_string("appointments/admin/estimate.html", {"appointment": self.object})
+
+    def get_physician_display_value(self):
+        return self.object.physician_name or "—"
+
+    def get_needs_interpreter_display_value(self):
+        return self.object.interpreter_display
+
+    def get_payment_display_value(self):
+        return self.object.get_payment_display() or "Not answered"
+
 
 class AppointmentRequestUpdateForm(WagtailAdminModelForm):
     note = forms.CharField(
@@ -264,21 +352,42 @@ class AppointmentRequestUpdateForm(WagtailAdminModelForm):
     )
     # The status when this form was opened. A colleague may change it while
     # the form is open: saving a note then must not put the old status back.
+    # Rendered by the template as a hidden input, in no panel: a panel would show
+    # an empty "Seen status" section, with a comment button and a minimap entry.
     seen_status = forms.ChoiceField(
         choices=AppointmentRequest.Status.choices, required=False, widget=forms.HiddenInput
+    )
+    estimate_sent = forms.BooleanField(
+        label="Good Faith Estimate sent",
+        required=False,
+        help_text="Tick once the written estimate has gone to the patient (No Surprises Act).",
     )
 
     class Meta:
         model = AppointmentRequest
-        fields = ["status", "note", "seen_status"]
+        fields = ["status", "service_date", "note", "seen_status", "estimate_sent"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["seen_status"].initial = self.instance.status
+        if self.instance.payment == AppointmentRequest.Payment.SELF_PAY:
+            self.fields["estimate_sent"].initial = self.instance.estimate_sent_at is not None
+        else:
+            # Owed to self-pay patients only.
+            del self.fields["estimate_sent"]
 
 
 class AppointmentRequestEditView(ForbiddenNotRedirectMixin, generic.EditView):
     """Change the status and append a note; records who did it and when."""
+
+    template_name = "appointments/admin/edit.html"
+    page_title = "Change status or add a note"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Who the request is from and what they asked, above the form.
+        context.update(request_context(self.object, self.request))
+        return context
 
     def get_object(self, queryset=None):
         obj = super().get_object(queryset)
@@ -286,7 +395,7 @@ class AppointmentRequestEditView(ForbiddenNotRedirectMixin, generic.EditView):
         return obj
 
     def get_page_subtitle(self):
-        return self.object.reference
+        return f"Appointment request {self.object.reference}"
 
     def get_success_url(self):
         return reverse("appointment_requests:inspect", args=(quote(self.object.pk),))
@@ -310,7 +419,24 @@ class AppointmentRequestEditView(ForbiddenNotRedirectMixin, generic.EditView):
             Note.objects.create(request=appointment, author=user, text=note_text)
             # The note's text stays out of the audit log: it may hold health details.
             log(appointment, "appointments.note", user=user)
+        self.save_estimate(appointment, user)
         return appointment
+
+    def save_estimate(self, appointment, user):
+        """The visit's date and the Good Faith Estimate: its due date follows them."""
+        changes = {"service_date": self.form.cleaned_data.get("service_date")}
+        if "estimate_sent" in self.form.fields:
+            sent = self.form.cleaned_data.get("estimate_sent")
+            if sent and appointment.estimate_sent_at is None:
+                changes["estimate_sent_at"] = timezone.now()
+                log(appointment, "appointments.estimate_sent", user=user)
+            elif not sent and appointment.estimate_sent_at is not None:
+                changes["estimate_sent_at"] = None
+                log(appointment, "appointments.estimate_unsent", user=user)
+        for name, value in changes.items():
+            setattr(appointment, name, value)
+        changes["estimate_due"] = appointment.estimate_due = appointment.good_faith_estimate_due()
+        AppointmentRequest.objects.filter(pk=appointment.pk).update(**changes)
 
 
 class AppointmentRequestHistoryView(ForbiddenNotRedirectMixin, history.HistoryView):
@@ -357,6 +483,14 @@ class AppointmentRequestViewSet(ModelViewSet):
         "reason_display",
         "get_preferred_times_display",
         "insurance",
+        "get_payment_display",
+        "estimate_due",
+        "estimate_sent_at",
+        "service_date",
+        "preferred_language",
+        "interpreter_display",
+        "accessibility_needs",
+        "physician_name",
         "message",
         "spam_reasons",
     ]
@@ -369,6 +503,14 @@ class AppointmentRequestViewSet(ModelViewSet):
         "location_name": "Location",
         "reason_display": "Reason",
         "get_preferred_times_display": "Preferred times",
+        "get_payment_display": "How they will pay",
+        "estimate_due": "Good Faith Estimate due",
+        "estimate_sent_at": "Good Faith Estimate sent",
+        "service_date": "Appointment date",
+        "preferred_language": "Preferred language",
+        "interpreter_display": "Needs an interpreter",
+        "accessibility_needs": "Accessibility needs",
+        "physician_name": "Preferred physician",
     }
     inspect_view_fields = [
         "reference",
@@ -386,11 +528,23 @@ class AppointmentRequestViewSet(ModelViewSet):
         "reason",
         "preferred_times",
         "insurance",
+        "payment",
+        "estimate_due",
+        "service_date",
+        "preferred_language",
+        "needs_interpreter",
+        "accessibility_needs",
+        "physician",
         "message",
         "consented_at",
     ]
     edit_handler = ObjectList(
-        [FieldPanel("status"), FieldPanel("note"), FieldPanel("seen_status")],
+        [
+            FieldPanel("status"),
+            FieldPanel("service_date"),
+            FieldPanel("estimate_sent"),
+            FieldPanel("note"),
+        ],
         base_form_class=AppointmentRequestUpdateForm,
     )
 
@@ -437,7 +591,9 @@ class AppointmentRequestViewSet(ModelViewSet):
                     label,
                     self.url,
                     name=self.name,
-                    classname=self.classname,
+                    # Its label wraps (admin.css) rather than being cut to
+                    # "Appointment requ…", which hid the count.
+                    classname=f"{self.classname} {MENU_ITEM_CLASS}".strip(),
                     icon_name=self.icon_name,
                     attrs=self.attrs,
                     order=self.order,

@@ -25,6 +25,12 @@ def register_appointment_log_actions(actions):
     actions.register_action("appointments.note", "Note", "Added a note")
     actions.register_action("appointments.export", "Export", "Exported in a spreadsheet")
     actions.register_action("appointments.purge", "Purge", "Deleted old requests (retention)")
+    actions.register_action(
+        "appointments.estimate_sent", "Estimate sent", "Marked the Good Faith Estimate sent"
+    )
+    actions.register_action(
+        "appointments.estimate_unsent", "Estimate not sent", "Unmarked the Good Faith Estimate"
+    )
 
 
 class NewRequestsPanel(Component):
@@ -52,6 +58,8 @@ class NewRequestsPanel(Component):
             "list_url": index + "?status=new",
             "set_aside_today": set_aside,
             "set_aside_url": index + "?status=spam",
+            "estimates_overdue": AppointmentRequest.objects.estimates_overdue().count(),
+            "estimates_overdue_url": index + "?estimate=overdue",
         }
 
 

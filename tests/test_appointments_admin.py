@@ -249,9 +249,9 @@ class TestCallBackPromise:
         appointment = factories.AppointmentRequestFactory(created_at=received)
         client.force_login(front_desk_user)
         detail = page_text(client.get(urls(appointment)["detail"]))
-        assert "Call back by Friday, November 27, 3:00 PM" in detail
+        assert "Call back by Fri Nov 27, 2026, 3:00 PM" in detail
         row = listed(client.get(BASE))[appointment.reference]
-        assert row["Call back by"].startswith("Fri Nov 27, 3:00 PM")
+        assert row["Call back by"].startswith("Fri Nov 27, 2026, 3:00 PM")
 
 
 # 8:57 a.m. in New York (EST), 5:57 a.m. in Los Angeles.
@@ -285,11 +285,11 @@ class TestTimesOnThePracticesClock:
         appointment = received_at_a_fixed_instant
         client.force_login(front_desk_user)
         assert listed(client.get(BASE))[appointment.reference]["Received"] == (
-            "Nov. 28, 2026, 8:57 a.m."
+            "Sat Nov 28, 2026, 8:57 AM"
         )
         fields = inspected(client.get(urls(appointment)["detail"]))
-        assert fields["Received"] == "Nov. 28, 2026, 8:57 a.m."
-        assert fields["Consented to be contacted at"] == "Nov. 28, 2026, 8:57 a.m."
+        assert fields["Received"] == "Sat Nov 28, 2026, 8:57 AM"
+        assert fields["Consented to be contacted at"] == "Sat Nov 28, 2026, 8:57 AM"
         [row] = exported(client, "csv")
         assert row["Received (America/New_York)"] == "2026-11-28 08:57"
         [row] = exported(client, "xlsx")
@@ -311,11 +311,11 @@ class TestTimesOnThePracticesClock:
         appointment = received_at_a_fixed_instant
         client.force_login(front_desk_user)
         assert listed(client.get(BASE))[appointment.reference]["Received"] == (
-            "Nov. 28, 2026, 5:57 a.m."
+            "Sat Nov 28, 2026, 5:57 AM"
         )
         fields = inspected(client.get(urls(appointment)["detail"]))
-        assert fields["Received"] == "Nov. 28, 2026, 5:57 a.m."
-        assert fields["Consented to be contacted at"] == "Nov. 28, 2026, 5:57 a.m."
+        assert fields["Received"] == "Sat Nov 28, 2026, 5:57 AM"
+        assert fields["Consented to be contacted at"] == "Sat Nov 28, 2026, 5:57 AM"
         [row] = exported(client, "csv")
         assert row["Received (America/Los_Angeles)"] == "2026-11-28 05:57"
         [row] = exported(client, "xlsx")
