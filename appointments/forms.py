@@ -21,6 +21,7 @@ from wagtail.models import Page
 from appointments.records import REASON_PAGE_MODELS, AppointmentRequest
 from locations.models import LocationPage
 from practice.navigation import at_most, public
+from team.models import TeamMemberPage
 
 PHONE_REGION = "US"
 NOT_SURE = "not-sure"
@@ -149,6 +150,14 @@ class AppointmentRequestForm(forms.Form):
             "invalid_choice": "Choose one of the reasons listed.",
         },
     )
+    # Preselected by a team member page's "Request appointment" (?physician=<page id>).
+    physician = OfferedPageChoiceField(
+        label="Preferred physician (optional)",
+        queryset=TeamMemberPage.objects.none(),
+        required=False,
+        empty_label="No preference",
+        error_messages={"invalid_choice": "Choose one of the physicians listed."},
+    )
     preferred_times = forms.ChoiceField(
         label="When are you usually free?",
         choices=Request.PreferredTimes.choices,
@@ -185,6 +194,8 @@ class AppointmentRequestForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["location"].queryset = LocationPage.objects.live().public().order_by("path")
+        physicians = TeamMemberPage.objects.live().public().filter(is_physician=True)
+        self.fields["physician"].queryset = physicians.order_by("path")
         self.reason_pages = reason_pages()
         if self.is_bound:
             # A reason the page offered only because the patient's link named it.
@@ -211,7 +222,8 @@ class AppointmentRequestForm(forms.Form):
         return values
 
     def preselect(self, query):
-        """Fill the choices a patient's link carried: ?procedure=, ?condition=, ?location=."""
+        """Fill the choices a patient's link carried: ?procedure=, ?condition=, ?location=,
+        ?physician=."""
         for key in ("procedure", "condition"):
             slug = query.get(key)
             if not slug:
@@ -221,6 +233,11 @@ class AppointmentRequestForm(forms.Form):
             ) or self.offer_reason(find_reason_page(slug=slug, kind=key))
             if page is not None:
                 self.initial["reason"] = str(page.pk)
+        physician = query.get("physician", "")
+        if PAGE_ID.fullmatch(physician):
+            found = self.fields["physician"].queryset.filter(pk=int(physician)).first()
+            if found:
+                self.initial["physician"] = found.pk
         slug = query.get("location")
         if slug:
             location = self.fields["location"].queryset.filter(slug=slug).first()

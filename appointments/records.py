@@ -135,6 +135,16 @@ class AppointmentRequest(models.Model):
         help_text="A procedure or condition page; empty means “Not sure”.",
     )
     reason_name = models.CharField(max_length=255, blank=True, editable=False)
+    physician = models.ForeignKey(
+        "team.TeamMemberPage",
+        verbose_name="preferred physician",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty means no preference.",
+    )
+    physician_name = models.CharField(max_length=255, blank=True, editable=False)
     preferred_times = models.CharField(max_length=12, choices=PreferredTimes.choices)
     insurance = models.CharField(max_length=100, blank=True)
     message = models.TextField(max_length=1000, blank=True)
@@ -188,6 +198,10 @@ class AppointmentRequest(models.Model):
     @property
     def reason_display(self):
         return self.reason_name or "Not sure"
+
+    @property
+    def physician_display(self):
+        return self.physician_name or "No preference"
 
     def call_back_by(self, business_days):
         """When the practice promised to have called back.

@@ -150,6 +150,8 @@ def store_request(form, spam_reasons, site):
             location_name=location.title,
             reason=reason,
             reason_name=reason.title if reason else "",
+            physician=data.get("physician"),
+            physician_name=data["physician"].display_name if data.get("physician") else "",
             preferred_times=data["preferred_times"],
             insurance=data["insurance"],
             message=data["message"],

@@ -253,6 +253,9 @@ class AppointmentRequestInspectView(ForbiddenNotRedirectMixin, generic.InspectVi
     def get_location_display_value(self):
         return self.object.location_name or "—"
 
+    def get_physician_display_value(self):
+        return self.object.physician_display
+
 
 class AppointmentRequestUpdateForm(WagtailAdminModelForm):
     note = forms.CharField(
@@ -355,6 +358,7 @@ class AppointmentRequestViewSet(ModelViewSet):
         "get_patient_status_display",
         "location_name",
         "reason_display",
+        "physician_display",
         "get_preferred_times_display",
         "insurance",
         "message",
@@ -368,6 +372,7 @@ class AppointmentRequestViewSet(ModelViewSet):
         "get_patient_status_display": "New or returning",
         "location_name": "Location",
         "reason_display": "Reason",
+        "physician_display": "Preferred physician",
         "get_preferred_times_display": "Preferred times",
     }
     inspect_view_fields = [
@@ -384,6 +389,7 @@ class AppointmentRequestViewSet(ModelViewSet):
         "patient_status",
         "location",
         "reason",
+        "physician",
         "preferred_times",
         "insurance",
         "message",
