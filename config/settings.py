@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "team",
     "newsletter",
     "press",
+    "research",
     "reviews",
     "appointments",
     "demo",

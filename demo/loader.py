@@ -40,7 +40,9 @@ from practice.models import (
     PracticeSettings,
     StandardPage,
 )
+from press.models import MediaItem, MediaPage
 from procedures.models import ProcedureIndexPage, ProcedurePage
+from research.models import Publication, ResearchPage
 from team.models import HospitalAffiliation, TeamIndexPage, TeamMemberPage
 
 # (carrier, plan or network, network id, clinic slug or "all", not accepting new patients)
@@ -229,8 +231,8 @@ class DemoLoader:
         )
         for number, member in enumerate(staff_data, start=1):
             team[member["slug"]] = self.team_member(team_index, member, colour_index=number)
-        for slug in ("media", "research"):
-            self.standard_page(about, slug, site_data["standard_pages"][slug])
+        self.media(about, site_data["standard_pages"]["media"])
+        research = self.research_page(about, site_data["standard_pages"]["research"])
         physician = team[physician_data["slug"]]
         if home.intro_link_id is None:
             home.intro_link = physician
@@ -240,6 +242,8 @@ class DemoLoader:
         procedures = self.procedures(home, physician, conditions)
         locations = self.locations(home, site_data)
         self.link_new_pages(conditions, procedures, locations)
+        if research is not None:
+            self.publications(physician, conditions, procedures)
         self.request_page(home, site_data["request_appointment"])
         self.appointment_settings(home, site_data["practice"])
         self.policy_pages(home, site_data["policies"])
@@ -357,6 +361,92 @@ class DemoLoader:
             show_in_menus=True,
             **extra,
         )
+
+    def media(self, about, data):
+        """The Media page and its items (demo/content/media.json): thumbnails drawn, nothing fetched."""
+        if (
+            about.get_children()
+            .filter(slug="media")
+            .exclude(content_type__model="mediapage")
+            .exists()
+        ):
+            return None  # a site loaded before the Media page existed keeps its page
+        page = self.child(
+            about,
+            MediaPage,
+            "media",
+            title=data["title"],
+            search_description=data["summary"],
+            intro=paragraphs([data["summary"]]),
+            show_in_menus=True,
+        )
+        for number, item in enumerate(read("media.json")["items"]):
+            if MediaItem.objects.filter(url=item["url"]).exists():
+                continue
+            thumbnail = None
+            if item["kind"] == "video":
+                thumbnail = placeholder_image(
+                    f"Video thumbnail: {item['title']}",
+                    "Video",
+                    (800, 450),
+                    PORTRAIT_COLOURS[number % len(PORTRAIT_COLOURS)],
+                    description=f"Placeholder still for the video “{item['title']}”",
+                )
+            MediaItem.objects.create(
+                kind=item["kind"],
+                title=item["title"],
+                date=datetime.date.fromisoformat(item["date"]),
+                outlet=item["outlet"],
+                url=item["url"],
+                summary=item["summary"],
+                transcript=paragraphs(item.get("transcript", [])),
+                thumbnail=thumbnail,
+            )
+        return page
+
+    def research_page(self, about, data):
+        if (
+            about.get_children()
+            .filter(slug="research")
+            .exclude(content_type__model="researchpage")
+            .exists()
+        ):
+            return None  # a site loaded before the Research page existed keeps its page
+        return self.child(
+            about,
+            ResearchPage,
+            "research",
+            title=data["title"],
+            search_description=data["summary"],
+            intro=sections_html(data["body"]),
+            show_in_menus=True,
+        )
+
+    def publications(self, physician, conditions, procedures):
+        """Invented publications (demo/content/research.json), stored as if fetched: no network."""
+        for data in read("research.json")["publications"]:
+            if Publication.objects.filter(doi=data["doi"]).exists():
+                continue
+            publication = Publication.objects.create(
+                doi=data["doi"],
+                title=data["title"],
+                authors="\n".join(data["authors"]),
+                journal=data["journal"],
+                journal_abbreviation=data["journal_abbreviation"],
+                year=data["year"],
+                month=data["month"],
+                volume=data["volume"],
+                issue=data["issue"],
+                pages=data["pages"],
+                open_access_url=f"https://doi.org/{data['doi']}" if data["open_access"] else "",
+            )
+            publication.team_members.set([physician])
+            publication.conditions.set(
+                [conditions[s] for s in data["conditions"] if s in conditions]
+            )
+            publication.procedures.set(
+                [procedures[s] for s in data["procedures"] if s in procedures]
+            )
 
     def team_member(self, parent, data, show_in_menus=False, colour_index=0, is_physician=False):
         if parent.get_children().filter(slug=data["slug"]).exists():

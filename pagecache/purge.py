@@ -25,7 +25,7 @@ revalidating instead of dropping every page of the site at once.
 
 import logging
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
@@ -158,14 +158,29 @@ def on_setting_saved(sender, instance, raw=False, **kwargs):
 
 def on_model_changed(sender, instance, raw=False, **kwargs):
     """A model shown on many pages (insurance plans, closures, notices) says so with
-    `purge_site_on_change = True`: saving or deleting one purges every page."""
-    if not raw and getattr(instance, "purge_site_on_change", False):
+    `purge_site_on_change = True`: saving or deleting one purges every page.
+    A model shown on a few pages (a publication) names them in `pages_showing_it()`:
+    saving one purges those."""
+    if raw:
+        return
+    if getattr(instance, "purge_site_on_change", False):
         purge_site()
+    elif hasattr(instance, "pages_showing_it"):
+        purge_pages(instance.pages_showing_it())
+
+
+def on_model_deleting(sender, instance, **kwargs):
+    # Before the delete: the pages it is linked to are still known.
+    if hasattr(instance, "pages_showing_it"):
+        purge_pages(instance.pages_showing_it())
 
 
 def on_m2m_changed(sender, instance, action, **kwargs):
     if action.startswith("post_"):
         on_model_changed(sender, instance)
+    elif action in ("pre_remove", "pre_clear") and hasattr(instance, "pages_showing_it"):
+        # The pages it leaves, while it still names them.
+        purge_pages(instance.pages_showing_it())
 
 
 def connect():
@@ -177,6 +192,7 @@ def connect():
     post_save.connect(on_setting_saved, dispatch_uid="pagecache.setting")
     post_save.connect(on_model_changed, dispatch_uid="pagecache.model-saved")
     post_delete.connect(on_model_changed, dispatch_uid="pagecache.model-deleted")
+    pre_delete.connect(on_model_deleting, dispatch_uid="pagecache.model-deleting")
     m2m_changed.connect(on_m2m_changed, dispatch_uid="pagecache.model-m2m")
 
 

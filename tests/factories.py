@@ -27,6 +27,7 @@ from practice.models import (
     StandardPage,
 )
 from procedures.models import ProcedureIndexPage, ProcedurePage
+from research.models import Publication, ResearchPage
 from team.models import TeamIndexPage, TeamMemberPage
 
 # A patient's answers on the appointment form, as typed.
@@ -284,3 +285,26 @@ class HomeFeaturedServiceFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = HomeFeaturedService
+
+
+class ResearchPageFactory(wagtail_factories.PageFactory):
+    title = "Research"
+    slug = "research"
+
+    class Meta:
+        model = ResearchPage
+
+
+class PublicationFactory(factory.django.DjangoModelFactory):
+    title = factory.Sequence(lambda n: f"Occipital nerve block in migraine: cohort {n}")
+    authors = "Sader E\nOkafor MJ"
+    journal = "Headache: The Journal of Head and Face Pain"
+    journal_abbreviation = "Headache"
+    year = 2024
+    volume = "64"
+    issue = "2"
+    pages = "101-110"
+    doi = factory.Sequence(lambda n: f"10.5555/demo.{n}")
+
+    class Meta:
+        model = Publication

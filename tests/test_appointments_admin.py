@@ -542,3 +542,19 @@ class TestAudit:
         rows = list(workbook.active.values)
         assert rows[0][0] == "Reference"
         assert [row[0] for row in rows[1:]] == [appointment.reference]
+
+
+def test_the_front_desk_reads_the_preferred_physician(
+    client, front_desk_user, home, appointment_settings
+):
+    """Issue 21 item 12: the physician a patient asked for, in the request and its export."""
+    asked = factories.AppointmentRequestFactory(physician_name="Elie Sader, MD")
+    client.force_login(front_desk_user)
+
+    assert inspected(client.get(urls(asked)["detail"]))["Preferred physician"] == "Elie Sader, MD"
+    [row] = exported(client, "csv")
+    assert row["Preferred physician"] == "Elie Sader, MD"
+
+    asked.physician_name = ""
+    asked.save()
+    assert inspected(client.get(urls(asked)["detail"]))["Preferred physician"] == "No preference"

@@ -710,3 +710,61 @@ class TestNothingTypedIsThrownAway:
         link = panel.find("a", string=lambda s: s and "set aside" in s) or panel.find_all("a")[-1]
         listed = text(page(client.get(link["href"])))
         assert AppointmentRequest.objects.get().reference in listed
+
+
+class TestPreferredPhysician:
+    """Issue 21 item 12: a team member page's "Request appointment" opens the form with that
+    physician preselected; the front desk reads who was asked for."""
+
+    @pytest.fixture
+    def doctors(self, home):
+        from tests import factories
+
+        about = factories.StandardPageFactory(parent=home, title="About", slug="about")
+        return [
+            factories.TeamMemberPageFactory(
+                parent=about, name=name, credentials="MD", is_physician=True
+            )
+            for name in ("Elie Sader", "Dana Whitcombe")
+        ] + [factories.TeamMemberPageFactory(parent=about, name="Fran Desk", credentials="")]
+
+    def test_the_profile_button_opens_the_form_with_that_physician_chosen(
+        self, client, form_data, doctors
+    ):
+        sader, whitcombe, front_desk = doctors
+        button = page(client.get(whitcombe.url)).select_one("aside.cta a.button")
+        form = the_form(client.get(button["href"]))
+
+        assert chosen(form, "physician") == str(whitcombe.pk)
+        select = form.find("select", attrs={"name": "physician"})
+        assert form.find("label", attrs={"for": select["id"]}).get_text(strip=True) == (
+            "Preferred physician (optional)"
+        )
+        # Only physicians are offered, after "No preference".
+        assert [text(o) for o in select.find_all("option")] == [
+            "No preference",
+            "Elie Sader, MD",
+            "Dana Whitcombe, MD",
+        ]
+        # A link naming someone who is not a physician (or nobody): "No preference".
+        for query in (f"?physician={front_desk.pk}", "?physician=99999", "?physician=x"):
+            assert chosen(the_form(client.get(URL + query)), "physician") == ""
+
+    def test_the_request_keeps_the_physician_asked_for(self, client, form_data, doctors):
+        sader = doctors[0]
+        assert post(client, form_data(physician=str(sader.pk))).status_code == 302
+        stored = AppointmentRequest.objects.get()
+        assert stored.physician == sader and stored.physician_display == "Elie Sader, MD"
+
+        AppointmentRequest.objects.all().delete()
+        assert post(client, form_data(physician="")).status_code == 302
+        assert AppointmentRequest.objects.get().physician_display == "No preference"
+
+    def test_a_physician_not_offered_is_refused_and_the_rest_kept(self, client, form_data, doctors):
+        response = post(client, form_data(physician=str(doctors[2].pk)))
+        assert response.status_code == 200
+        assert "Choose one of the physicians listed." in text(page(response))
+        assert not AppointmentRequest.objects.exists()
+
+    def test_a_site_without_physicians_shows_no_such_field(self, client, form_data):
+        assert the_form(client.get(URL)).find("select", attrs={"name": "physician"}) is None

@@ -111,3 +111,23 @@ def test_video_object_json_ld_carries_the_transcript(client, media_page):
     assert videos[0]["@type"] == "VideoObject"
     assert videos[0]["transcript"] == "Hello, I am the doctor."
     assert videos[0]["embedUrl"] == "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"
+
+
+def test_an_editor_adds_a_media_item(client, editor_user, home):
+    from django.urls import reverse
+
+    client.force_login(editor_user)
+    response = client.post(
+        reverse("wagtailsnippets_press_mediaitem:add"),
+        {
+            "kind": "article",
+            "title": "Why headache diaries matter",
+            "date": "2026-01-20",
+            "outlet": "Community News",
+            "url": "https://news.example/diaries",
+            "summary": "",
+            "captions_url": "",
+        },
+    )
+    assert response.status_code == 302
+    assert MediaItem.objects.get().title == "Why headache diaries matter"
