@@ -278,6 +278,10 @@ class AppointmentRequest(models.Model):
         return self.reason_name or "Not sure"
 
     @property
+    def physician_display(self):
+        return self.physician_name or "No preference"
+
+    @property
     def interpreter_display(self):
         return "Yes" if self.needs_interpreter else "No"
 

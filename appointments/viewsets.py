@@ -333,7 +333,7 @@ class AppointmentRequestInspectView(ForbiddenNotRedirectMixin, generic.InspectVi
         return render_to_string("appointments/admin/estimate.html", {"appointment": self.object})
 
     def get_physician_display_value(self):
-        return self.object.physician_name or "—"
+        return self.object.physician_display
 
     def get_needs_interpreter_display_value(self):
         return self.object.interpreter_display
