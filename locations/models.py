@@ -20,6 +20,7 @@ from wagtail.search import index
 from pagecache.pages import CachedPageMixin, kept_with_page
 from practice.models import SECTION_FEATURES, IndexPage, SEOMixin, StandardPage
 from practice.navigation import at_most, public
+from practice.notices import closures_for
 from practice.phone import tel_uri
 from practice.sections import Section, SectionsMixin
 
@@ -218,6 +219,20 @@ class LocationPage(CachedPageMixin, SectionsMixin, SEOMixin, Page):  # noqa: DJ0
             for day in self.weekly_hours
             for period in day["times"]
         ]
+        closures = closures_for(request, self.pk)
+        if closures:
+            # Closed all day: schema.org's opens and closes both at midnight.
+            node["specialOpeningHoursSpecification"] = [
+                {
+                    "@type": "OpeningHoursSpecification",
+                    "opens": "00:00",
+                    "closes": "00:00",
+                    "validFrom": closure.first_day.isoformat(),
+                    "validThrough": closure.until_day.isoformat(),
+                    "description": closure.reason,
+                }
+                for closure in closures
+            ]
         network_ids = [plan.network_id for plan in self.kept_plans(request) if plan.network_id]
         if network_ids:
             node["healthPlanNetworkId"] = network_ids
@@ -232,6 +247,7 @@ class LocationPage(CachedPageMixin, SectionsMixin, SEOMixin, Page):  # noqa: DJ0
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        context["closures"] = closures_for(request, self.pk)
         context["plan_query"] = plan_filter_words(request)
         context["plans"] = self.kept_plans(request)
         context["plans_by_carrier"] = plans_by_carrier(context["plans"], context["plan_query"])
