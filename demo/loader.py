@@ -31,7 +31,13 @@ from wagtail.models import Collection, Locale, Page, Site
 from appointments.models import AppointmentRequestPage
 from appointments.records import AppointmentSettings
 from conditions.models import ConditionIndexPage, ConditionPage
-from locations.models import InsurancePlan, LocationIndexPage, LocationPage, OpeningHours
+from locations.models import (
+    InsurancePlan,
+    LocationIndexPage,
+    LocationPage,
+    OpeningHours,
+    PlanYourVisitPage,
+)
 from practice.models import (
     FooterLink,
     HomeFeaturedCondition,
@@ -40,8 +46,9 @@ from practice.models import (
     PracticeSettings,
     StandardPage,
 )
+from practice.notices import Closure, SiteNotice
 from press.models import MediaItem, MediaPage
-from procedures.models import ProcedureIndexPage, ProcedurePage
+from procedures.models import ProcedureIndexPage, ProcedurePage, SelfPayPrice
 from research.models import Publication, ResearchPage
 from team.models import HospitalAffiliation, TeamIndexPage, TeamMemberPage
 
@@ -53,6 +60,39 @@ DEMO_PLANS = [
     ("NY Medicaid", "", "", "nyc-carroll-gardens", True),
     ("UnitedHealthcare", "Choice Plus", "", "nyc-carroll-gardens", False),
 ]
+
+# (procedure slug, clinic slug or None for every clinic, lowest, highest or None, what it includes)
+DEMO_PRICES = [
+    ("occipital-nerve-block", None, "350", None, "The visit, the injection and the medicine."),
+    (
+        "trigger-point-injections",
+        "greenwich-stamford-ct",
+        "225",
+        "300",
+        "The visit and up to four injection sites.",
+    ),
+    (
+        "trigger-point-injections",
+        "nyc-carroll-gardens",
+        "250",
+        "325",
+        "The visit and up to four injection sites.",
+    ),
+    (
+        "lumbar-puncture",
+        "greenwich-stamford-ct",
+        "650",
+        None,
+        "The procedure and the laboratory's basic tests; not imaging.",
+    ),
+]
+
+# Plain links to the practice's own systems; the practice puts its own addresses here.
+DEMO_PATIENT_LINKS = {
+    "patient_portal_url": "https://portal.example.org/",
+    "bill_pay_url": "https://pay.example.org/",
+    "telehealth_url": "https://video.example.org/join",
+}
 
 # After the CMS model notice ("Right to Receive a Good Faith Estimate of Expected Charges").
 GOOD_FAITH_ESTIMATE_NOTICE = {
@@ -248,6 +288,12 @@ class DemoLoader:
         self.appointment_settings(home, site_data["practice"])
         self.policy_pages(home, site_data["policies"])
         self.plans_and_credentials(physician, locations)
+        # Read again: the revision published there carries its NPI and affiliations, and
+        # publishing this copy again (demo_users) must not take them away.
+        physician = TeamMemberPage.objects.get(pk=physician.pk)
+        self.self_pay_prices(procedures, locations)
+        self.closure_and_notice(locations)
+        self.patient_links(home)
         self.footer_links(home, conditions, procedures)
         self.home_features(home, conditions, procedures)
         self.demo_users(physician)
@@ -565,7 +611,17 @@ class DemoLoader:
         pages = {}
         for data in site_data["locations"]:
             pages[data["slug"]] = self.location(index, data)
-        self.standard_page(index, "plan-your-visit", site_data["standard_pages"]["plan-your-visit"])
+        visit = site_data["standard_pages"]["plan-your-visit"]
+        self.child(
+            index,
+            PlanYourVisitPage,
+            "plan-your-visit",
+            title=visit["title"],
+            summary=visit.get("summary", ""),
+            search_description=visit.get("summary", ""),
+            body=sections_html(visit.get("body", [])),
+            show_in_menus=True,
+        )
         return pages
 
     def location(self, index, data):
@@ -737,6 +793,61 @@ class DemoLoader:
                 HospitalAffiliation(hospital="Stamford Hospital", role="Attending neurologist")
             ]
             physician.save_revision().publish()
+
+    @staticmethod
+    def self_pay_prices(procedures, locations):
+        """Self-pay prices on a few procedures, one the same at every clinic."""
+        if SelfPayPrice.objects.exists():
+            return
+        for slug, clinic, lowest, highest, includes in DEMO_PRICES:
+            SelfPayPrice.objects.create(
+                procedure=procedures[slug],
+                location=locations[clinic] if clinic else None,
+                price_from=lowest,
+                price_to=highest,
+                includes=includes,
+                as_of=timezone.localdate().replace(day=1),
+            )
+
+    @staticmethod
+    def closure_and_notice(locations):
+        """A closure of the Stamford clinic in two weeks (on its page, its hours and its
+        JSON-LD) and a site-wide notice on for a month from the first run."""
+        if not Closure.objects.exists():
+            day = timezone.localdate() + datetime.timedelta(days=14)
+            Closure.objects.create(
+                location=locations["greenwich-stamford-ct"],
+                first_day=day,
+                reason="Staff training day. Call us to move an appointment.",
+            )
+        if not SiteNotice.objects.exists():
+            now = timezone.now()
+            SiteNotice.objects.create(
+                message="Flu shots are available at both clinics this season: ask at your visit.",
+                starts_at=now - datetime.timedelta(hours=1),
+                ends_at=now + datetime.timedelta(days=30),
+            )
+
+    @staticmethod
+    def patient_links(home):
+        """The patient portal, bill pay, video visits and a new-patient forms PDF."""
+        from django.core.files.base import ContentFile
+        from wagtail.documents import get_document_model
+
+        settings = PracticeSettings.objects.get(site__root_page=home)
+        if settings.patient_portal_url or settings.new_patient_forms_id:
+            return
+        for key, url in DEMO_PATIENT_LINKS.items():
+            setattr(settings, key, url)
+        page = PILImage.new("RGB", (612, 792), "#ffffff")
+        ImageDraw.Draw(page).text((72, 72), "New-patient forms (demo placeholder)", fill="#000000")
+        buffer = io.BytesIO()
+        page.save(buffer, format="PDF")
+        settings.new_patient_forms = get_document_model().objects.create(
+            title="New-patient forms",
+            file=ContentFile(buffer.getvalue(), name="new-patient-forms.pdf"),
+        )
+        settings.save()
 
     def footer_links(self, home, conditions, procedures):
         settings = PracticeSettings.objects.get(site__root_page=home)

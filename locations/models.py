@@ -16,10 +16,12 @@ from wagtail.fields import RichTextField
 from wagtail.images import get_image_model_string
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+from wagtail.search.index import insert_or_update_object
 
 from pagecache.pages import CachedPageMixin, kept_with_page
 from practice.models import SECTION_FEATURES, IndexPage, SEOMixin, StandardPage
 from practice.navigation import at_most, public
+from practice.notices import closures_for
 from practice.phone import tel_uri
 from practice.sections import Section, SectionsMixin
 
@@ -28,9 +30,19 @@ class LocationIndexPage(IndexPage):  # noqa: DJ008 (Page's __str__ is the title)
     """The clinics and the virtual visit, then pages to read before coming (Plan your visit)."""
 
     parent_page_types = ["practice.HomePage"]
-    subpage_types = ["locations.LocationPage", "practice.StandardPage"]
+    subpage_types = [
+        "locations.LocationPage",
+        "locations.PlanYourVisitPage",
+        "practice.StandardPage",
+    ]
 
     listing_model = "locations.LocationPage"
+
+    # "Do you take Aetna?" finds the pages that list the plans (reindexed when a plan changes).
+    search_fields = IndexPage.search_fields + [index.SearchField("plans_search_text")]
+
+    def plans_search_text(self):
+        return plans_search_text(InsurancePlan.objects.all())
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -46,11 +58,41 @@ class LocationIndexPage(IndexPage):  # noqa: DJ008 (Page's __str__ is the title)
     @kept_with_page("plans")
     def kept_plans(self, request):
         """Every plan with the clinics that take it; a plan's change purges every page."""
-        return list(
-            InsurancePlan.objects.prefetch_related("locations", "team_members").order_by(
-                "carrier", "name"
-            )
+        return every_plan()
+
+
+class PlanYourVisitPage(StandardPage):  # noqa: DJ008 (Page's __str__ is the title)
+    """Plan your visit: what to bring, the plans taken at each clinic, the notices and
+    the patient links (portal, forms, bill pay), besides the page's own prose.
+
+    A standard page with more: it lists under the locations page's "Before you
+    come" like the others.
+    """
+
+    parent_page_types = ["locations.LocationIndexPage"]
+    subpage_types = ["practice.StandardPage"]
+    max_count = 1
+
+    search_fields = StandardPage.search_fields + [index.SearchField("plans_search_text")]
+
+    class Meta:
+        verbose_name = "plan your visit page"
+
+    def plans_search_text(self):
+        return plans_search_text(InsurancePlan.objects.all())
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["plan_query"] = plan_filter_words(request)
+        context["plans_by_carrier"] = plans_by_carrier(
+            self.kept_plans(request), context["plan_query"]
         )
+        return context
+
+    @kept_with_page("plans")
+    def kept_plans(self, request):
+        """Every plan with the clinics that take it; a plan's change purges every page."""
+        return every_plan()
 
 
 class LocationPage(CachedPageMixin, SectionsMixin, SEOMixin, Page):  # noqa: DJ008 (Page's __str__ is the title)
@@ -130,6 +172,7 @@ class LocationPage(CachedPageMixin, SectionsMixin, SEOMixin, Page):  # noqa: DJ0
         index.SearchField("transit"),
         index.SearchField("video_instructions"),
         index.SearchField("body"),
+        index.SearchField("plans_search_text"),
     ]
 
     social_image_fallback = "photo"
@@ -143,6 +186,9 @@ class LocationPage(CachedPageMixin, SectionsMixin, SEOMixin, Page):  # noqa: DJ0
         Section("parking", "Parking", ("parking",)),
         Section("transit", "Public transit", ("transit",)),
     )
+
+    def plans_search_text(self):
+        return plans_search_text(self.insurance_plans.all()) if self.pk else ""
 
     def pages_showing_summary(self):
         """Besides its index and the home page: the procedures offered here list it."""
@@ -218,6 +264,20 @@ class LocationPage(CachedPageMixin, SectionsMixin, SEOMixin, Page):  # noqa: DJ0
             for day in self.weekly_hours
             for period in day["times"]
         ]
+        closures = closures_for(request, self.pk)
+        if closures:
+            # Closed all day: schema.org's opens and closes both at midnight.
+            node["specialOpeningHoursSpecification"] = [
+                {
+                    "@type": "OpeningHoursSpecification",
+                    "opens": "00:00",
+                    "closes": "00:00",
+                    "validFrom": closure.first_day.isoformat(),
+                    "validThrough": closure.until_day.isoformat(),
+                    "description": closure.reason,
+                }
+                for closure in closures
+            ]
         network_ids = [plan.network_id for plan in self.kept_plans(request) if plan.network_id]
         if network_ids:
             node["healthPlanNetworkId"] = network_ids
@@ -232,6 +292,7 @@ class LocationPage(CachedPageMixin, SectionsMixin, SEOMixin, Page):  # noqa: DJ0
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        context["closures"] = closures_for(request, self.pk)
         context["plan_query"] = plan_filter_words(request)
         context["plans"] = self.kept_plans(request)
         context["plans_by_carrier"] = plans_by_carrier(context["plans"], context["plan_query"])
@@ -341,6 +402,33 @@ class InsurancePlan(ClusterableModel):
     @property
     def full_name(self):
         return str(self)
+
+
+def plans_search_text(plans):
+    """What site search reads of the plans a page lists: "do you take aetna" finds it."""
+    names = [str(plan) for plan in plans]
+    if not names:
+        return ""
+    return "Insurance plans we take and accept: " + "; ".join(names) + "."
+
+
+def reindex_pages_listing_plans(**kwargs):
+    """A plan saved, deleted or taken at other clinics: the pages listing plans are indexed again."""
+    pages = [
+        *LocationIndexPage.objects.all(),
+        *PlanYourVisitPage.objects.all(),
+        *LocationPage.objects.all(),
+    ]
+    for page in pages:
+        insert_or_update_object(page)
+
+
+def every_plan():
+    return list(
+        InsurancePlan.objects.prefetch_related("locations", "team_members").order_by(
+            "carrier", "name"
+        )
+    )
 
 
 def plans_by_carrier(plans, query=""):

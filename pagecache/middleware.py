@@ -12,10 +12,12 @@ menu change does not send every visitor of every page to the database at once.
 """
 
 import logging
+import math
 
 from django.conf import settings
 from django.core.cache import cache
 from django.middleware.gzip import re_accepts_gzip
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from pagecache import versions
@@ -90,16 +92,29 @@ class PageCacheMiddleware:
         try:
             response = self.get_response(request)
             if self.cacheable(request, response):
+                # Something on it changes at a set time (a notice starts or ends):
+                # no copy outlives that moment, here or in a cache in front.
+                left = self.seconds_left(request)
                 # A CDN or Varnish in front may share it too; the app purges them.
-                patch_cache_control(response, public=True, max_age=0, s_maxage=SHARED_MAX_AGE)
+                patch_cache_control(
+                    response, public=True, max_age=0, s_maxage=min(SHARED_MAX_AGE, left)
+                )
                 patch_vary_headers(response, ["Cookie"])
                 if found is not None and current is not None:
                     # Under the versions read before rendering: a purge meanwhile makes it stale.
-                    self.store(key, current, request, response, seconds)
+                    self.store(key, current, request, response, min(seconds, left))
         finally:
             if claimed:
                 versions.release_rebuild(key)
         return response
+
+    @staticmethod
+    def seconds_left(request):
+        """Seconds until what the page shows changes by itself (`pages.shown_until`), at least 1."""
+        until = getattr(request, "page_cache_until", None)
+        if until is None:
+            return math.inf
+        return max(1, math.ceil((until - timezone.now()).total_seconds()))
 
     @staticmethod
     def previous_copy(previous):

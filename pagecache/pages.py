@@ -53,3 +53,17 @@ def kept_with_page(name):
         return kept
 
     return decorate
+
+
+def shown_until(request, when):
+    """This response shows something that changes at `when` (a notice's start or end).
+
+    No copy of it is kept past then: the page cache stores it at most until
+    `when`, and shared caches in front are told the same (s-maxage). The
+    earliest of several calls wins.
+    """
+    if request is None or when is None:
+        return
+    earliest = getattr(request, "page_cache_until", None)
+    if earliest is None or when < earliest:
+        request.page_cache_until = when

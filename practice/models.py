@@ -31,6 +31,9 @@ from pagecache.pages import CachedPageMixin, kept_with_page
 # The site's image model is declared in practice.images; imported here so Django finds it.
 from practice.images import PatientPageForm, SiteImage, SiteRendition  # noqa: F401
 from practice.navigation import public
+
+# Notices and closures are declared in practice.notices; imported here so Django finds them.
+from practice.notices import Closure, SiteNotice  # noqa: F401
 from practice.phone import tel_uri
 from practice.text import plain_text
 
@@ -370,6 +373,14 @@ class PracticeSettings(ClusterableModel, BaseSiteSetting):
         help_text="A PDF uploaded in Documents, linked from every page's footer.",
     )
 
+    # No Surprises Act: prices are optional to publish; a practice that doesn't turns them off.
+    publish_self_pay_prices = models.BooleanField(
+        "publish self-pay prices",
+        default=True,
+        help_text="Shows the self-pay prices entered on procedure pages, on those pages and on "
+        "the procedures page. Turn off if the practice doesn't publish prices.",
+    )
+
     # The footer links to these on every page: fetched with the settings, no query of their own.
     select_related = [
         "accessibility_page",
@@ -418,6 +429,7 @@ class PracticeSettings(ClusterableModel, BaseSiteSetting):
             heading="Patient links",
             help_text="Linked from every page's footer.",
         ),
+        FieldPanel("publish_self_pay_prices", heading="Self-pay prices"),
         InlinePanel(
             "footer_links",
             heading="Footer links",

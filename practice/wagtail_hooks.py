@@ -1,4 +1,5 @@
-"""The editor's content checks: what the userbar and the page editor's Checks panel report.
+"""The editor's content checks (what the userbar and the page editor's Checks panel report),
+and the notices editors schedule (Snippets › Site notices, Snippets › Closures).
 
 Wagtail runs one accessibility checker (axe-core) in two places: the userbar
 that signed-in staff see on the live site (templates/base.html), and the
@@ -9,6 +10,10 @@ the `construct_wagtail_userbar` hook, so this one subclass configures both.
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.userbar import ContentCheckerItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from practice.notices import Closure, SiteNotice
 
 
 class PatientContentChecker(ContentCheckerItem):
@@ -56,3 +61,22 @@ def check_what_patients_read(request, items, page):
     for index, item in enumerate(items):
         if isinstance(item, ContentCheckerItem) and not isinstance(item, PatientContentChecker):
             items[index] = PatientContentChecker(in_editor=getattr(item, "in_editor", False))
+
+
+class SiteNoticeViewSet(SnippetViewSet):
+    model = SiteNotice
+    icon = "warning"
+    menu_label = "Site notices"
+    list_display = ["message", "starts_at", "ends_at"]
+
+
+class ClosureViewSet(SnippetViewSet):
+    model = Closure
+    icon = "calendar-alt"
+    menu_label = "Closures"
+    list_display = ["reason", "location", "first_day", "last_day"]
+    list_filter = ["location"]
+
+
+register_snippet(SiteNoticeViewSet)
+register_snippet(ClosureViewSet)

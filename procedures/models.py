@@ -2,6 +2,7 @@
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.utils.html import escape
@@ -14,7 +15,7 @@ from wagtail.search import index
 
 from pagecache.pages import CachedPageMixin, kept_with_page
 from practice import structured_data as schema
-from practice.models import SECTION_FEATURES, IndexPage, SEOMixin
+from practice.models import SECTION_FEATURES, IndexPage, PracticeSettings, SEOMixin
 from practice.navigation import children_links, page_links, public
 from practice.sections import SectionsMixin
 from practice.text import plain_text
@@ -70,6 +71,21 @@ class ProcedureIndexPage(ClinicalSectionMixin, IndexPage):
 
     def listing_queryset(self, pages):
         return pages.order_by("title").only("title", "summary", "url_path", "path", "depth")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # "Self-pay from $X" on the cards of the procedures that publish a price.
+        if PracticeSettings.for_request(request).publish_self_pay_prices:
+            lowest = self.lowest_prices(request)
+            for procedure in context["listing"]:
+                procedure.self_pay_from = dollars(lowest.get(procedure.pk))
+        return context
+
+    @kept_with_page("self-pay-prices")
+    def lowest_prices(self, request):
+        """{procedure id: its lowest self-pay price}; a price's change purges every page."""
+        rows = SelfPayPrice.objects.values("procedure_id").annotate(lowest=models.Min("price_from"))
+        return {row["procedure_id"]: row["lowest"] for row in rows}
 
 
 class ProcedurePage(CachedPageMixin, ClinicalReviewMixin, SectionsMixin, SEOMixin, Page):
@@ -142,6 +158,8 @@ class ProcedurePage(CachedPageMixin, ClinicalReviewMixin, SectionsMixin, SEOMixi
     ]
     social_image_fallback = "hero_image"
     base_form_class = ProcedurePageForm
+    # As a card in the procedures page: its summary, and "Self-pay from $X" if it has a price.
+    card_template = "procedures/includes/card.html"
 
     parent_page_types = ["procedures.ProcedureIndexPage"]
     subpage_types = []
@@ -235,6 +253,20 @@ class ProcedurePage(CachedPageMixin, ClinicalReviewMixin, SectionsMixin, SEOMixi
         )
         return page_links(related[: self.related_procedures_shown], request), True
 
+    def self_pay(self, request):
+        """Its self-pay prices, clinic by clinic, unless the practice doesn't publish prices."""
+        if not PracticeSettings.for_request(request).publish_self_pay_prices:
+            return []
+        return self.kept_prices(request)
+
+    @kept_with_page("self-pay-prices")
+    def kept_prices(self, request):
+        return list(
+            self.self_pay_prices.filter(Q(location=None) | Q(location__live=True))
+            .select_related("location")
+            .order_by("location__path", "price_from")
+        )
+
     @kept_with_page("procedure-links")
     def listed_pages(self, request):
         """The conditions it treats (A to Z) and the clinics that offer it, as the page lists them."""
@@ -265,4 +297,83 @@ class ProcedurePage(CachedPageMixin, ClinicalReviewMixin, SectionsMixin, SEOMixi
             request, self.conditions.values("pk")
         )
         context.update(self.listed_pages(request))
+        context["self_pay_prices"] = self.self_pay(request)
         return context
+
+
+class SelfPayPrice(models.Model):
+    """What a procedure costs a patient who pays without insurance, at one clinic or at every one.
+
+    A snippet (Snippets › Self-pay prices), kept apart from the procedure's
+    clinical text: the billing office updates prices without sending the page
+    through medical review. None is required; Practice details › "Publish
+    self-pay prices" hides them all.
+    """
+
+    procedure = models.ForeignKey(
+        ProcedurePage, on_delete=models.CASCADE, related_name="self_pay_prices"
+    )
+    location = models.ForeignKey(
+        "locations.LocationPage",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="clinic",
+        help_text="Leave empty when the price is the same at every clinic.",
+    )
+    price_from = models.DecimalField("price (or lowest price)", max_digits=8, decimal_places=2)
+    price_to = models.DecimalField(
+        "highest price",
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="For a range; leave empty for one price.",
+    )
+    includes = models.CharField(
+        "what it includes",
+        max_length=255,
+        help_text="e.g. The visit, the injection and the medicine; not imaging.",
+    )
+    as_of = models.DateField("price as of")
+
+    panels = [
+        FieldPanel("procedure"),
+        FieldPanel("location"),
+        FieldPanel("price_from"),
+        FieldPanel("price_to"),
+        FieldPanel("includes"),
+        FieldPanel("as_of"),
+    ]
+
+    # Shown on the procedure, the procedures page and search: a change purges every page.
+    purge_site_on_change = True
+
+    class Meta:
+        ordering = ["procedure__title", "price_from"]
+        verbose_name = "self-pay price"
+
+    def __str__(self):
+        where = self.location.title if self.location_id else "every clinic"
+        return f"{self.procedure.title} at {where}: {self.price_label}"
+
+    def clean(self):
+        both = self.price_to is not None and self.price_from is not None
+        if both and self.price_to < self.price_from:
+            raise ValidationError({"price_to": "The highest price can't be below the lowest."})
+
+    @property
+    def price_label(self):
+        """ "$450" or "$450 to $700", whole dollars without cents."""
+        if self.price_to is not None and self.price_to != self.price_from:
+            return f"{dollars(self.price_from)} to {dollars(self.price_to)}"
+        return dollars(self.price_from)
+
+
+def dollars(amount):
+    if amount is None:
+        return ""
+    if amount == amount.to_integral_value():
+        return f"${amount:,.0f}"
+    return f"${amount:,.2f}"

@@ -1,7 +1,12 @@
-"""Admin wiring of procedures: the history entry an import leaves on a draft."""
+"""Admin wiring of procedures: the history entry an import leaves on a draft, and
+Snippets › Self-pay prices."""
 
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from procedures.models import SelfPayPrice
 
 
 @hooks.register("register_log_actions")
@@ -23,3 +28,14 @@ def register_import_log_action(actions):
 
         def format_comment(self, log_entry):
             return ""
+
+
+class SelfPayPriceViewSet(SnippetViewSet):
+    model = SelfPayPrice
+    icon = "doc-full"
+    menu_label = "Self-pay prices"
+    list_display = ["procedure", "location", "price_label", "as_of"]
+    list_filter = ["location"]
+
+
+register_snippet(SelfPayPriceViewSet)

@@ -152,3 +152,144 @@ def test_every_footer_links_to_the_practices_own_patient_systems(client, home, l
             ("Pay your bill online", "https://pay.example.org/"),
             ("Join a video visit", "https://visit.example.org/join"),
         ]
+
+
+def search_result_titles(response):
+    return texts(soup(response).select("ol.search-results .search-result__title"))
+
+
+class TestSiteSearchFindsThePlans:
+    def test_do_you_take_aetna_finds_the_clinics_that_take_it(self, client, locations, plans):
+        found = search_result_titles(client.get("/search/", {"q": "do you take aetna"}))
+        assert "Stamford, CT" in found and "Virtual Appointment" in found
+        assert "Locations" in found
+
+    def test_a_plan_taken_at_a_clinic_later_is_found_there(self, client, locations, plans):
+        query = {"q": "do you take medicaid"}
+        assert "Stamford, CT" not in search_result_titles(client.get("/search/", query))
+        plans["medicaid"].locations.add(locations["stamford"])
+        plans["medicaid"].save()
+        assert "Stamford, CT" in search_result_titles(client.get("/search/", query))
+
+
+@pytest.fixture
+def plan_your_visit(locations):
+    from locations.models import PlanYourVisitPage
+
+    index = locations["stamford"].get_parent()
+    page = PlanYourVisitPage(
+        title="Plan Your Visit", slug="plan-your-visit", body="<p>Bring your insurance card.</p>"
+    )
+    index.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+class TestPlanYourVisit:
+    def test_lists_every_plan_with_its_clinics_and_filters(self, client, plan_your_visit, plans):
+        listed = plan_list(client.get(plan_your_visit.url))
+        assert list(listed) == ["Aetna", "Medicare", "NY Medicaid"]
+        assert listed["Medicare"] == ["Part B — at Stamford, CT"]
+        found = plan_list(client.get(plan_your_visit.url, {"plan": "part b"}))
+        assert found == {"Medicare": ["Part B — at Stamford, CT"]}
+
+    def test_links_the_good_faith_estimate_and_the_patient_systems(
+        self, client, home, plan_your_visit
+    ):
+        from practice.models import PracticeSettings
+
+        gfe = factories.StandardPageFactory(parent=home, title="Your right", slug="good-faith")
+        practice = PracticeSettings.objects.get(site__root_page=home)
+        practice.good_faith_estimate_page = gfe
+        practice.patient_portal_url = "https://portal.example.org/"
+        practice.telehealth_url = "https://visit.example.org/join"
+        practice.save()
+        page = soup(client.get(plan_your_visit.url))
+        assert one(labelled(page, "self-pay-heading"), "a")["href"] == gfe.url
+        assert [(text(a), a["href"]) for a in labelled(page, "patient-links").select("a")] == [
+            ("Patient portal", "https://portal.example.org/"),
+            ("Join a video visit", "https://visit.example.org/join"),
+        ]
+
+    def test_is_listed_before_you_come_on_the_locations_page(self, client, plan_your_visit):
+        index = soup(client.get(plan_your_visit.get_parent().url))
+        assert "Plan Your Visit" in texts(labelled(index, "before-you-come").select("a"))
+
+    def test_a_plans_change_purges_it(self, client, plan_your_visit, plans):
+        client.get(plan_your_visit.url)
+        assert client.get(plan_your_visit.url)["X-Page-Cache"] == "hit"
+        plans["medicare"].name = "Part B (Original Medicare)"
+        plans["medicare"].save()
+        response = client.get(plan_your_visit.url)
+        assert response["X-Page-Cache"] == "miss"
+        assert "Part B (Original Medicare)" in text(soup(response))
+
+
+def test_the_virtual_visit_page_offers_the_join_link(client, home, locations):
+    from practice.models import PracticeSettings
+
+    practice = PracticeSettings.objects.get(site__root_page=home)
+    practice.telehealth_url = "https://visit.example.org/join"
+    practice.save()
+    page = locations["virtual"]
+    page.street = ""  # the virtual visit: a location without an address
+    page.save_revision().publish()
+    virtual = soup(client.get(page.url))
+    join = one(virtual, ".video-join a")
+    assert (text(join), join["href"]) == ("Join your video visit", "https://visit.example.org/join")
+    assert not soup(client.get(locations["stamford"].url)).select(".video-join")
+
+
+def test_the_thank_you_page_offers_the_forms_and_the_portal(client, home, form_data):
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+
+    from practice.models import PracticeSettings
+
+    forms = Document.objects.create(
+        title="New-patient forms", file=ContentFile(b"%PDF-1.4 forms", name="forms.pdf")
+    )
+    practice = PracticeSettings.objects.get(site__root_page=home)
+    practice.new_patient_forms = forms
+    practice.patient_portal_url = "https://portal.example.org/"
+    practice.save()
+    response = client.post("/request-appointment/", form_data())
+    thanks = soup(client.get(response["Location"]))
+    assert [text(a) for a in labelled(thanks, "patient-links").select("a")] == [
+        "New-patient forms (PDF)",
+        "Patient portal",
+    ]
+
+
+def test_the_demo_shows_credentials_prices_a_closure_a_notice_and_patient_links(client, demo_site):
+    """Issue 19, item 9: what the loaded demo shows of each."""
+    from team.models import TeamMemberPage
+
+    physician = TeamMemberPage.objects.get(is_physician=True)
+    profile = soup(client.get(physician.url))
+    assert "NPI number: 1234567893" in profile.get_text()
+    assert texts(labelled(profile, "hospital-affiliations").select("li"))
+
+    home = soup(client.get("/"))
+    assert texts(home.select("section.site-notices li")) == [
+        "Flu shots are available at both clinics this season: ask at your visit."
+    ]
+
+    stamford = soup(client.get(LocationPage.objects.get(slug="greenwich-stamford-ct").url))
+    assert "Staff training day" in text(one(stamford, ".hours__closures"))
+
+    procedure = soup(client.get("/procedures/occipital-nerve-block/"))
+    assert "At every clinic: $350" in text(labelled(procedure, "self-pay-heading"))
+    procedures = soup(client.get("/procedures/"))
+    assert "Self-pay from $225" in texts(procedures.select(".card__price"))
+
+    visit = soup(client.get("/locations/plan-your-visit/"))
+    assert plan_list(client.get("/locations/plan-your-visit/"))
+    forms, portal, video, bill = labelled(visit, "patient-links").select("a")
+    assert text(forms) == "New-patient forms (PDF)"
+    assert forms["href"].endswith(".pdf")
+    assert [text(portal), text(video), text(bill)] == [
+        "Patient portal",
+        "Join a video visit",
+        "Pay your bill online",
+    ]

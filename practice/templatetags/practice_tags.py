@@ -6,7 +6,7 @@ from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
 from pagecache import versions
-from practice import navigation
+from practice import navigation, notices
 from practice import structured_data as schema
 from practice.phone import tel_uri
 
@@ -133,3 +133,10 @@ def social_image_url(context, page):
     if parts:
         return parts[1].rstrip("/") + url
     return request.build_absolute_uri(url) if request else url
+
+
+@register.inclusion_tag("components/site_notices.html", takes_context=True)
+def site_notices(context):
+    """The notices and closures on now, at the top of the page (a clinic's closures on its page)."""
+    page = context.get("page")
+    return {"notices": notices.banners_for(context.get("request"), getattr(page, "pk", None))}

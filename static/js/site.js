@@ -180,3 +180,35 @@
     }
   });
 })();
+
+// The insurance plans' filter narrows the list as the patient types; without
+// this script it is a plain GET form (?plan=aetna) the server answers.
+(function () {
+  var input = document.getElementById("plan-filter");
+  if (!input) return;
+  var section = input.closest(".plans");
+  var status = section.querySelector("[data-plans-status]");
+  var groups = Array.prototype.slice.call(section.querySelectorAll("[data-plans-carrier]"));
+  var timer;
+  function narrow() {
+    var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+    var shown = 0;
+    groups.forEach(function (group) {
+      var any = false;
+      Array.prototype.forEach.call(group.querySelectorAll("[data-plan]"), function (item) {
+        var text = item.getAttribute("data-plan").toLowerCase();
+        var match = words.every(function (word) { return text.indexOf(word) !== -1; });
+        item.hidden = !match;
+        if (match) { any = true; shown += 1; }
+      });
+      group.hidden = !any;
+    });
+    status.textContent = !words.length ? "" : shown === 0
+      ? "No plan matches “" + input.value.trim() + "”. Plans change: please call us to ask."
+      : shown + (shown === 1 ? " plan matches." : " plans match.");
+  }
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(narrow, 150);
+  });
+})();
