@@ -26,6 +26,7 @@ from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Locale, Page, Site
 
 from pagecache import versions
+from practice.navigation import public
 
 # Each language named in itself: a patient who reads only Spanish looks for "Español".
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
@@ -85,11 +86,12 @@ def _translation_urls(page, request):
     """{language code: URL} of the live, public translations of `page`, itself included."""
     if page is None or getattr(page, "translation_key", None) is None:
         return {}
-    translations = (
+    # The view restrictions as the menus read them: once per request, kept in the cache.
+    translations = public(
         Page.objects.live()
-        .public()
         .filter(translation_key=page.translation_key)
-        .only("id", "url_path", "path", "depth", "locale_id", "translation_key")
+        .only("id", "url_path", "path", "depth", "locale_id", "translation_key"),
+        request,
     )
     return {
         locale_code(found.locale_id): _url_in(found, locale_code(found.locale_id), request)

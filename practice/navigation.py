@@ -125,7 +125,7 @@ class OutlineEntry:
 def _read_outline(site, request):
     # The home page in the URL's language (/es/: the Spanish home), so a
     # Spanish page's menu lists the Spanish pages.
-    root = site.root_page.localized
+    root = localized_root(site)
     pages = public(
         Page.objects.live()
         .filter(path__startswith=root.path, depth__in=(root.depth + 1, root.depth + 2))
@@ -147,6 +147,20 @@ def _read_outline(site, request):
         )
         for page in pages
     ]
+
+
+def localized_root(site):
+    """The site's home page in the active language (itself in English, or when untranslated)."""
+    root = site.root_page
+    language = translation.get_language()
+    if language == settings.LANGUAGE_CODE:
+        return root  # no query: the site's root page is the English home page
+    found = (
+        Page.objects.live()
+        .filter(translation_key=root.translation_key, locale__language_code=language)
+        .first()
+    )
+    return found or root
 
 
 def site_outline(site, request=None):

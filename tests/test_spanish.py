@@ -280,3 +280,56 @@ def test_the_demo_has_its_home_a_procedure_and_a_condition_in_spanish(client, de
     # Reviewed on its own, by a person: the page shows its own stamp.
     assert json_ld(condition)["@graph"][0]["inLanguage"] == "es"
     assert "lastReviewed" in json_ld(condition)["@graph"][0]
+
+
+@pytest.mark.django_db
+class TestSiteTextInSpanish:
+    def test_the_footer_and_the_skip_link_are_in_spanish_on_spanish_pages(self, client, spanish):
+        page = soup(client.get("/es/"))
+        assert text(one(page, "a.skip-link")) == "Saltar al contenido principal"
+        assert text(one(page, "a.menu-toggle")) == "Menú"
+        assert "Todos los derechos reservados." in text(one(page, "footer"))
+        english = soup(client.get("/"))
+        assert text(one(english, "a.skip-link")) == "Skip to main content"
+        assert "All rights reserved." in text(one(english, "footer"))
+
+    def test_a_missing_spanish_page_is_answered_in_spanish(self, client, spanish):
+        response = client.get("/es/no-existe/")
+        assert response.status_code == 404
+        page = soup(response)
+        assert one(page, "html")["lang"] == "es"
+        assert text(one(page, "h1")) == "No encontramos esa página"
+        assert "En una emergencia médica, llame al 911." in text(one(page, "main"))
+        english = soup(client.get("/no-such-page/"))
+        assert text(one(english, "h1")) == "We can't find that page"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_varnish_keeps_each_language_apart_whatever_the_browser_asks(live_server, home):
+    """Behind Varnish (deploy/varnish.vcl): one copy per URL, in that URL's language."""
+    from urllib.parse import urlsplit
+
+    import requests
+
+    from tests import processes
+
+    translate(home, slug="inicio", hero_heading="Atención experta para el dolor")
+    started = processes.start_varnish(urlsplit(live_server.url).port)
+    try:
+
+        def get(path, language):
+            return requests.get(
+                started.url + path, headers={"Accept-Language": language}, timeout=10
+            )
+
+        for _ in range(2):
+            for language in ("es-US,es;q=0.9", "en-US"):
+                english = get("/", language)
+                spanish_page = get("/es/", language)
+                assert one(soup(english.text), "html")["lang"] == "en"
+                assert one(soup(spanish_page.text), "html")["lang"] == "es"
+        assert english.headers["X-Cache"] == "HIT"
+        assert spanish_page.headers["X-Cache"] == "HIT"
+        assert "Accept-Language" not in english.headers.get("Vary", "")
+    finally:
+        started.stop()
