@@ -61,6 +61,10 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    # Spanish beside English (docs/design.md "Languages"): translations of pages
+    # edited segment by segment or through PO files, and the locales' admin.
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
@@ -97,6 +101,8 @@ MIDDLEWARE = [
     "pagecache.middleware.PageCacheMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language is the URL's (/es/...; English unprefixed), never the browser's.
+    "practice.middleware.URLLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -274,7 +280,12 @@ STAFF_IDLE_WARNING_SECONDS = 60
 STAFF_DEV_SKIP_SECOND_FACTOR = env_bool("DJANGO_DEV_SKIP_SECOND_FACTOR")
 OTP_TOTP_ISSUER = os.environ.get("WAGTAIL_SITE_NAME", "Practice website")
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# The patient side in English (at today's URLs) and Spanish (under /es/).
+LANGUAGES = [("en", "English"), ("es", "Español")]
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+LOCALE_PATHS = [BASE_DIR / "locale"]
 # The practice's time zone: every time staff read (admin, exports, emails) is shown in it.
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "America/New_York")
 # Where the practice is: the country for phone numbers, the country and state

@@ -2,6 +2,7 @@ import os
 import re
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path, re_path
@@ -9,19 +10,20 @@ from django.views import defaults
 from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps import Sitemap
 from wagtail.contrib.sitemaps.views import index as sitemap_index
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from config import health
 from practice import views
+from practice.languages import TranslatedSitemap
 
 handler500 = "practice.views.server_error"
 
 # /sitemap.xml is an index of sections of at most 50,000 URLs each
 # (/sitemap-pages.xml?p=2 ...), so it stays valid however large the site grows.
-SITEMAPS = {"pages": Sitemap}
+# Every language's pages, each with its hreflang alternates (practice.languages).
+SITEMAPS = {"pages": TranslatedSitemap}
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -57,4 +59,6 @@ if settings.DEBUG:
         path("_errors/500/", views.server_error),
     ]
 
-urlpatterns += [path("", include(wagtail_urls))]
+# Pages in English at their unprefixed URLs, and in Spanish under /es/
+# (practice.middleware.URLLanguageMiddleware: the URL alone sets the language).
+urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)

@@ -298,6 +298,7 @@ class DemoLoader:
         self.home_features(home, conditions, procedures)
         self.demo_users(physician)
         self.search_synonyms_and_promotions(home)
+        self.spanish(home, physician)
         return self
 
     def demo_users(self, physician):
@@ -364,6 +365,103 @@ class DemoLoader:
             if type(old_root.specific) is Page and not old_root.get_children().exists():
                 old_root.delete()
         return home
+
+    def translate(self, page, locale, **fields):
+        """`page`'s live translation into `locale`, made from a copy of it if missing.
+
+        Wagtail's copy for translation links the two (their translation_key), so
+        the language switcher goes between them and wagtail-localize can take
+        the translation over; the review stamps are not copied
+        (reviews.clinical.REVIEW_STAMP_FIELDS): the Spanish page's are its own.
+        """
+        existing = page.get_translation_or_none(locale)
+        if existing is not None:
+            self.existing += 1
+            return existing.specific
+        translated = page.copy_for_translation(locale)
+        for name, value in fields.items():
+            setattr(translated, name, value)
+        translated.save()
+        translated.save_revision().publish()
+        self.created.append(translated)
+        return translated
+
+    def spanish(self, home, physician):
+        """The home page, the two clinical sections, one procedure and one condition in Spanish.
+
+        Written for this project (demo/content/es.json), not machine-translated;
+        a practice has its translator check them. The Spanish clinical pages
+        are reviewed on their own: their stamps are set here as the English
+        pages' are, for the demo.
+        """
+        data = read("es.json")
+        spanish, _ = Locale.objects.get_or_create(language_code="es")
+        home_data = data["home"]
+        home_es = self.translate(
+            home,
+            spanish,
+            slug=home_data["slug"],
+            hero_heading=home_data["hero_heading"],
+            hero_text=home_data["hero_text"],
+            intro_heading=home_data["intro_heading"],
+            intro_text=paragraphs([home_data["intro_text"]]),
+            search_description=home_data["search_description"],
+        )
+        sections = {}
+        for key, model in (
+            ("procedures_index", ProcedureIndexPage),
+            ("conditions_index", ConditionIndexPage),
+        ):
+            index = model.objects.child_of(home).first()
+            if index is not None:
+                sections[key] = self.translate(index, spanish, **data[key])
+        reviewed = review_dates(0)
+        for slug, page_data in data["procedures"].items():
+            source = ProcedurePage.objects.filter(slug=slug, locale__language_code="en").first()
+            if source is None or "procedures_index" not in sections:
+                continue
+            self.translate(
+                source,
+                spanish,
+                title=page_data["title"],
+                slug=page_data["slug"],
+                summary=page_data["summary"],
+                search_description=page_data["summary"],
+                overview=paragraphs(page_data["overview"]),
+                preparation=bullets(page_data["preparation"]),
+                reasons=bullets(page_data["reasons"]),
+                during=bullets(page_data["during"]),
+                follow_up=bullets(page_data["follow_up"]),
+                risks_intro=page_data["risks_intro"],
+                common_risks=bullets(page_data["common_risks"]),
+                serious_risks=bullets(page_data["serious_risks"]),
+                related_tests=bullets(page_data["related_tests"]),
+                reviewer=physician,
+                **reviewed,
+            )
+        for slug, page_data in data["conditions"].items():
+            source = ConditionPage.objects.filter(slug=slug, locale__language_code="en").first()
+            if source is None or "conditions_index" not in sections:
+                continue
+            self.translate(
+                source,
+                spanish,
+                title=page_data["title"],
+                slug=page_data["slug"],
+                summary=page_data["summary"],
+                search_description=page_data["summary"],
+                overview=paragraphs(page_data["overview"]),
+                symptoms=bullets(page_data["symptoms"]),
+                causes=bullets(page_data["causes"]),
+                diagnosis=bullets(page_data["diagnosis"]),
+                treatment=bullets(page_data["treatment"]),
+                see_a_doctor=bullets(page_data["see_a_doctor"]),
+                urgent_care=bullets(page_data["urgent_care"]),
+                call_911=bullets(page_data["call_911"]),
+                reviewer=physician,
+                **reviewed,
+            )
+        return home_es
 
     @staticmethod
     def tree_root():

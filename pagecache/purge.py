@@ -96,7 +96,9 @@ def dependents(page):
     shown_on = [page.get_parent()]
     site = page.get_site()
     if site is not None:
-        shown_on.append(site.root_page)
+        # The home page of the page's own language: a Spanish page is listed on the Spanish home.
+        root = site.root_page
+        shown_on.append(root.get_translation_or_none(page.locale_id) or root)
     if isinstance(page, CachedPageMixin):
         shown_on.extend(page.pages_showing_summary())
     return shown_on

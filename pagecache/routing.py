@@ -17,6 +17,7 @@ import hashlib
 
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
+from django.utils import translation
 from wagtail import views as wagtail_views
 from wagtail.models import Page, PageViewRestriction, Site
 
@@ -27,9 +28,12 @@ def _find(request, path):
     site = Site.find_for_request(request)
     if site is None:
         return None, None
-    root = Page.objects.filter(pk=site.root_page_id).values("path", "url_path").first()
+    root = Page.objects.filter(pk=site.root_page_id).first()
     if root is None:
         return site, None
+    # /es/...: the path is looked up below the Spanish home page, as Wagtail does.
+    root = root.localized
+    root = {"path": root.path, "url_path": root.url_path}
     page = (
         Page.objects.live()
         .filter(url_path=root["url_path"] + path, path__startswith=root["path"])
@@ -49,7 +53,10 @@ def prime_route(request, path):
     if not versions.site_parts_cache_seconds():
         return
     host = request._get_raw_host()
-    key = hashlib.sha256(f"{host}|{path}".encode()).hexdigest()[:32]
+    # The path without its language prefix: /procedures/x/ and /es/procedures/x/ both
+    # come as "procedures/x/", so the language is part of the key.
+    language = translation.get_language()
+    key = hashlib.sha256(f"{host}|{language}|{path}".encode()).hexdigest()[:32]
     site, page = versions.per_site_version(f"page-route:{key}", "all", lambda: _find(request, path))
     if site is None:
         return

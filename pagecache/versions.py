@@ -44,6 +44,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.utils import translation
 
 logger = logging.getLogger(__name__)
 
@@ -347,7 +348,9 @@ def per_site_version(name, site_id, build):
     """
     if not site_parts_cache_seconds():
         return build()
-    return _kept(f"pagecache:site-part:{name}:{site_id}", [SITE_VERSION_KEY], build)
+    # One copy per language: the Spanish pages' menus and footer are Spanish.
+    language = translation.get_language()
+    return _kept(f"pagecache:site-part:{name}:{site_id}:{language}", [SITE_VERSION_KEY], build)
 
 
 def per_page_version(name, request, build):

@@ -9,6 +9,7 @@ from csp.middleware import CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
 
@@ -91,3 +92,29 @@ class RequestBodyLimitMiddleware:
             add_never_cache_headers(response)
             return response
         return self.get_response(request)
+
+
+class URLLanguageMiddleware:
+    """The language of a request is the one its URL says: /es/... Spanish, anything else English.
+
+    Not Django's LocaleMiddleware, which falls back on the browser's
+    Accept-Language and a cookie, and marks every English page
+    `Vary: Accept-Language`: a cache in front (the page cache, Varnish) would
+    then keep a copy per browser language, or, keyed by URL alone, could hand
+    one patient's language to the next. Here the same URL always gives the
+    same language, nobody is redirected by their browser's settings, and the
+    language switcher (components/language_switcher.html) is how a patient
+    changes it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+        # For this request only: the next one on this thread starts from the default.
+        with translation.override(language):
+            request.LANGUAGE_CODE = translation.get_language()
+            response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response

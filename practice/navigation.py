@@ -12,6 +12,8 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext
 from wagtail.models import Page, PageViewRestriction
 
 from pagecache import versions
@@ -68,6 +70,9 @@ def at_most(queryset, limit=None):
 
 
 def _label(page):
+    # A section's own menu name ("Services") is English; a translation's menu says its title.
+    if translation.get_language() != settings.LANGUAGE_CODE:
+        return page.title
     return getattr(page.specific_class, "menu_label", None) or page.title
 
 
@@ -118,7 +123,9 @@ class OutlineEntry:
 
 
 def _read_outline(site, request):
-    root = site.root_page
+    # The home page in the URL's language (/es/: the Spanish home), so a
+    # Spanish page's menu lists the Spanish pages.
+    root = localized_root(site)
     pages = public(
         Page.objects.live()
         .filter(path__startswith=root.path, depth__in=(root.depth + 1, root.depth + 2))
@@ -142,6 +149,20 @@ def _read_outline(site, request):
     ]
 
 
+def localized_root(site):
+    """The site's home page in the active language (itself in English, or when untranslated)."""
+    root = site.root_page
+    language = translation.get_language()
+    if language == settings.LANGUAGE_CODE:
+        return root  # no query: the site's root page is the English home page
+    found = (
+        Page.objects.live()
+        .filter(translation_key=root.translation_key, locale__language_code=language)
+        .first()
+    )
+    return found or root
+
+
 def site_outline(site, request=None):
     """The live, public pages of the site's first two levels, in tree order.
 
@@ -159,11 +180,18 @@ def site_outline(site, request=None):
 
 
 def section_url(site, model_label, request=None):
-    """The URL of the first top-level page of type `model_label` ("app.Model"), or ""."""
+    """The URL of the first top-level page of type `model_label` ("app.Model"), or "".
+
+    A section not translated yet (the request form before its Spanish page is
+    published) is linked in English rather than not at all.
+    """
     depth = site.root_page.depth + 1
     for entry in site_outline(site, request):
         if entry.depth == depth and entry.model_label == model_label:
             return entry.url
+    if translation.get_language() != settings.LANGUAGE_CODE:
+        with translation.override(settings.LANGUAGE_CODE):
+            return section_url(site, model_label)
     return ""
 
 
@@ -216,6 +244,6 @@ def breadcrumbs(page, site, request=None):
         .order_by("depth")
     )
     return [
-        {"title": "Home" if p.depth == root.depth else p.title, "url": p.get_url(request)}
+        {"title": gettext("Home") if p.depth == root.depth else p.title, "url": p.get_url(request)}
         for p in ancestors
     ]

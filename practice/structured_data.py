@@ -11,6 +11,8 @@ import json
 
 from django.utils.safestring import mark_safe
 
+from practice import languages
+
 # Rich text as plain text: schema.text(...) and schema.items(...) in the page types.
 from practice.text import items  # noqa: F401
 from practice.text import plain_text as text  # noqa: F401
@@ -74,6 +76,7 @@ def page_graph(page, request, crumbs):
         "@id": url,
         "url": url,
         "name": page.seo_title or page.title,
+        "inLanguage": languages.page_language(page),
     }
     description = getattr(page, "meta_description", "") or page.search_description
     if description:

@@ -18,6 +18,7 @@ from django.db import models
 from django.utils.functional import cached_property
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.models import PagePermissionTester
+from wagtail_localize.fields import BaseTranslatableField
 
 from pagecache.pages import kept_with_page
 from practice import structured_data as schema
@@ -88,6 +89,26 @@ BYLINE_FIELDS = (
 )
 
 
+# What a medical review stamps on a page, and the reading grade of its own text.
+# Each language's page is its own clinical page, reviewed on its own: these are
+# never copied to a translation when it is made, nor synchronised from its
+# source when the source changes.
+REVIEW_STAMP_FIELDS = ("reviewer", "last_reviewed", "next_review_due", "reading_grade")
+
+
+class OwnToEachTranslation(BaseTranslatableField):
+    """A field wagtail-localize neither translates nor synchronises: each translation keeps its own.
+
+    wagtail-localize synchronises every non-text field from the source page
+    (`SynchronizedField`, even with `overridable=False`, which only stops a
+    translator changing it), so a Spanish page would otherwise show the
+    English page's reviewer and review dates as its own.
+    """
+
+    def __repr__(self):
+        return f"<OwnToEachTranslation {self.field_name}>"
+
+
 class ClinicalReviewMixin(models.Model):
     """Who wrote a clinical page, who reviewed it, and when.
 
@@ -145,6 +166,11 @@ class ClinicalReviewMixin(models.Model):
         HelpPanel(template="reviews/admin/readability.html", heading="Reading level"),
     ]
     base_form_class = ClinicalPageForm
+
+    # A translation starts unreviewed (Wagtail's copy for translation, and
+    # "Copy page", leave these empty) and wagtail-localize's sync leaves them alone.
+    exclude_fields_in_copy = list(REVIEW_STAMP_FIELDS)
+    override_translatable_fields = [OwnToEachTranslation(name) for name in REVIEW_STAMP_FIELDS]
 
     class Meta:
         abstract = True

@@ -19,6 +19,7 @@ One pipeline, the same on SQLite and PostgreSQL:
 from dataclasses import dataclass, field
 
 from django.db.models import BooleanField, Case, Q, Value, When
+from django.utils import translation
 from wagtail.models import Page
 
 from pagecache import versions
@@ -164,8 +165,13 @@ def rank_key(hit, slots):
 
 def searchable_documents(request=None):
     """Documents of live pages that no view restriction hides."""
-    pages = public(Page.objects.live().filter(depth__gt=1), request)
+    pages = public(in_language(Page.objects.live().filter(depth__gt=1)), request)
     return SearchDocument.objects.filter(page__in=pages.values("pk"))
+
+
+def in_language(pages):
+    """The pages written in the request's language: an English search lists English pages."""
+    return pages.filter(locale__language_code=translation.get_language())
 
 
 def fetch_hits(slots, documents):

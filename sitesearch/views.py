@@ -89,7 +89,9 @@ def shown_pages(ids):
 def browse_links(request):
     """The site's main sections, offered when a search finds nothing."""
     return public(
-        Page.objects.live().in_menu().filter(depth=3).only("title", "url_path", "path", "depth"),
+        engine.in_language(Page.objects.live().in_menu().filter(depth=3)).only(
+            "title", "url_path", "path", "depth"
+        ),
         request,
     ).order_by("path")
 
@@ -230,7 +232,7 @@ def suggestions(prefix, request=None):
     match = Q()
     for word in typed:
         match &= Q(title__istartswith=word) | Q(title__icontains=f" {word}")
-    pages = public(Page.objects.live().filter(depth__gt=1), request)
+    pages = public(engine.in_language(Page.objects.live().filter(depth__gt=1)), request)
     fields = ("id", "title", "url_path", "path", "depth", "content_type")
 
     aliases = {}

@@ -285,14 +285,17 @@ class TestDemoPolicies:
         self, client, demo_site, django_assert_max_num_queries
     ):
         client.get("/")  # warm per-process caches (content types, site root paths)
-        # 19: one of them the page cache's read of purges still pending; two the site
+        # 21: one of them the page cache's read of purges still pending; two the site
         # notices and closures, one the self-pay prices (kept with the site's version
-        # in production, built here on every request).
-        with django_assert_max_num_queries(19):
+        # in production, built here on every request); one the URL's locale
+        # (Wagtail's route), one the page's translations (the switcher).
+        with django_assert_max_num_queries(21):
             response = client.get("/procedures/occipital-nerve-block/?print=1")
         assert response.status_code == 200
         # Like About (a standard page with a child), plus the rich-text link to its
-        # notice, and the site notices and closures.
-        with django_assert_max_num_queries(18):
+        # notice, and the site notices and closures; not translated, its switcher
+        # also reads the Spanish home page, and Wagtail resolves the rich-text link
+        # in the URL's language (its locale).
+        with django_assert_max_num_queries(22):
             response = client.get("/privacy/")
         assert response.status_code == 200

@@ -202,11 +202,12 @@ class TestWhatEveryPageShows:
         # The site and the page's route (3), the menu's pages, the footer's links,
         # the settings, the trail, "More procedures", the view restrictions of
         # the page and its ancestors (2), the paths of private pages, and the
-        # conditions and clinics the page lists (2): left, the page itself and
-        # the page cache's read of purges still pending (pagecache.versions).
-        # (+3 since issue 19: the site notices and closures, practice.notices, and the
-        # procedure's self-pay prices.)
-        assert len(built_every_time) == 18 and len(second) == 2
+        # conditions and clinics the page lists (2), the URL's locale (Wagtail's
+        # route), the page's translations and each language's home page (the
+        # language switcher): left, the page itself and the page cache's read of
+        # purges still pending (pagecache.versions). (+3 since issue 19: the site
+        # notices and closures, practice.notices, and the procedure's self-pay prices.)
+        assert len(built_every_time) == 21 and len(second) == 2
 
     def test_each_page_marks_its_own_place_in_the_menu(self, client, tree):
         publish_change(tree["about"], show_in_menus=True)

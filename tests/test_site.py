@@ -60,7 +60,9 @@ class TestDemoContent:
         first = capsys.readouterr().out
         pages = Page.objects.count()
         procedures = ProcedurePage.objects.live()
-        assert procedures.count() == 22
+        # The 22 of the demo, and one of them in Spanish (demo/content/es.json).
+        assert procedures.filter(locale__language_code="en").count() == 22
+        assert procedures.filter(locale__language_code="es").count() == 1
         for procedure in procedures:
             for name in ProcedurePage.required_sections():
                 assert getattr(procedure, name).strip(), (procedure.title, name)
@@ -197,15 +199,18 @@ def test_demo_pages_render_within_their_query_budgets(
     client, demo_site, django_assert_max_num_queries
 ):
     client.get("/")  # warm per-process caches (content types, site root paths)
-    # 19: one of them the page cache's read of purges still pending; two the site
+    # 21: one of them the page cache's read of purges still pending; two the site
     # notices and closures (practice.notices), one the self-pay prices (these three
-    # are kept with the site's version in production, built here on every request).
-    with django_assert_max_num_queries(19):
+    # are kept with the site's version in production, built here on every request);
+    # one Wagtail's read of the URL's language (its locale), one the page's
+    # translations (the language switcher and the hreflang links).
+    with django_assert_max_num_queries(21):
         response = client.get("/procedures/occipital-nerve-block/")
     assert response.status_code == 200
     client.get("/procedures/")
-    # 15: two of them the site notices and closures.
-    with django_assert_max_num_queries(15):
+    # 17: two of them the site notices and closures, two the URL's locale and the
+    # page's translations.
+    with django_assert_max_num_queries(17):
         response = client.get("/")
     assert response.status_code == 200
 

@@ -3,10 +3,11 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from wagtail.models import Site
 
 from pagecache import versions
-from practice import navigation, notices
+from practice import languages, navigation, notices
 from practice import structured_data as schema
 from practice.phone import tel_uri
 
@@ -26,7 +27,9 @@ def _crumbs(context):
         return cache[1]
     site = Site.find_for_request(request) if request else None
     if site is not None and page is not None and page.pk == site.root_page_id:
-        crumbs = [{"title": "Home", "url": page.get_url(request)}]  # the home page: no query
+        crumbs = [
+            {"title": gettext("Home"), "url": page.get_url(request)}
+        ]  # the home page: no query
     elif (
         site is not None
         and page is not None
@@ -140,3 +143,27 @@ def site_notices(context):
     """The notices and closures on now, at the top of the page (a clinic's closures on its page)."""
     page = context.get("page")
     return {"notices": notices.banners_for(context.get("request"), getattr(page, "pk", None))}
+
+
+@register.inclusion_tag("components/language_switcher.html", takes_context=True)
+def language_switcher(context):
+    """The other languages of the site: this page in each, or that language's home page."""
+    page = context.get("page")
+    page = page if hasattr(page, "translation_key") else None
+    links = languages.language_links(page, context.get("request"))
+    return {"languages": [link for link in links if not link.current]}
+
+
+@register.simple_tag(takes_context=True)
+def hreflang_alternates(context):
+    """[(language, full URL)] of this page's translations, for <link rel="alternate">."""
+    page = context.get("page")
+    if not hasattr(page, "translation_key"):
+        return []
+    return languages.hreflang_alternates(page, context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
+def page_language(context):
+    """The language the page is written in, for <html lang>."""
+    return languages.page_language(context.get("page"))
