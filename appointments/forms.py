@@ -110,9 +110,12 @@ class AppointmentRequestForm(forms.Form):
         },
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
+    # Needed only when the patient asks to be contacted by email (`clean`).
     email = forms.EmailField(
         label="Email address",
         max_length=254,
+        required=False,
+        help_text="Needed if you would like us to contact you by email.",
         error_messages={
             "required": "Enter your email address.",
             "invalid": "Enter an email address like name@example.com.",
@@ -305,6 +308,19 @@ class AppointmentRequestForm(forms.Form):
             raise forms.ValidationError(INVALID_PHONE, code="invalid_phone")
         self.cleaned_data["phone_extension"] = extension
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # Require what the chosen way of contact needs: the phone always, the email for email.
+        if (
+            cleaned_data.get("preferred_contact") == Request.ContactMethod.EMAIL
+            and not cleaned_data.get("email")
+            and "email" not in self.errors
+        ):
+            self.add_error(
+                "email", "Enter your email address, or choose a phone call instead of email."
+            )
+        return cleaned_data
 
     def clean_form_key(self):
         """The form load's key, or "" for a post that carried none usable."""

@@ -158,7 +158,7 @@ class AppointmentRequest(models.Model):
     phone_extension = models.CharField(
         max_length=10, blank=True, help_text="Dialled after the number, e.g. 4417."
     )
-    email = models.EmailField()
+    email = models.EmailField(blank=True, help_text="Given when the patient chose email.")
     preferred_contact = models.CharField(
         "preferred contact method", max_length=10, choices=ContactMethod.choices
     )

@@ -101,7 +101,7 @@ def notify_front_desk(request_id, site_id, attempt=1):
 def confirm_to_patient(request_id, site_id, attempt=1):
     """Tell the patient their request arrived: the reference and our phone. Nothing else."""
     appointment = AppointmentRequest.objects.filter(pk=request_id).first()
-    if appointment is None:
+    if appointment is None or not appointment.email:  # a phone call asked for, no email given
         return 0
     site = Site.objects.get(pk=site_id)
     practice = PracticeSettings.for_site(site)

@@ -13,6 +13,7 @@ from practice import structured_data as schema
 from practice.models import SECTION_FEATURES, IndexPage, SEOMixin
 from practice.navigation import at_most, public
 from practice.sections import Section, SectionsMixin
+from practice.text import plain_text
 from reviews.clinical import ClinicalReviewMixin, ClinicalSectionMixin
 
 
@@ -38,6 +39,20 @@ class ConditionPage(CachedPageMixin, ClinicalReviewMixin, SectionsMixin, SEOMixi
     summary = models.TextField(
         blank=True, help_text="One sentence for listings and search results."
     )
+    name_in_questions = models.CharField(
+        "name in questions",
+        max_length=255,
+        blank=True,
+        help_text="How “What is …?” names one case of the condition, with “a” or “an” if it "
+        "takes one: “a headache”, “low back pain”. Empty: the title.",
+    )
+    general_name = models.CharField(
+        "name in general",
+        max_length=255,
+        blank=True,
+        help_text="How the other headings name the condition in general: “headaches” gives "
+        "“What causes headaches?”. Empty: the name in questions.",
+    )
     overview = RichTextField(features=SECTION_FEATURES)
     symptoms = RichTextField(features=SECTION_FEATURES, blank=True)
     causes = RichTextField(features=SECTION_FEATURES, blank=True)
@@ -59,7 +74,7 @@ class ConditionPage(CachedPageMixin, ClinicalReviewMixin, SectionsMixin, SEOMixi
         "call 911 if",
         features=SECTION_FEATURES,
         blank=True,
-        help_text="Emergency signs.",
+        help_text="Emergency signs. Shown near the top of the page, after the first section.",
     )
     related_conditions = ParentalManyToManyField(
         "conditions.ConditionPage", blank=True, symmetrical=False, related_name="+"
@@ -67,6 +82,10 @@ class ConditionPage(CachedPageMixin, ClinicalReviewMixin, SectionsMixin, SEOMixi
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
+        MultiFieldPanel(
+            [FieldPanel("name_in_questions"), FieldPanel("general_name")],
+            heading="Names in the section headings",
+        ),
         FieldPanel("overview"),
         FieldPanel("symptoms"),
         FieldPanel("causes"),
@@ -94,26 +113,43 @@ class ConditionPage(CachedPageMixin, ClinicalReviewMixin, SectionsMixin, SEOMixi
         index.SearchField("call_911"),
     ]
 
-    # Each under its question, in reading order; empty ones left out.
+    # Each under its question, in reading order; empty ones left out. {name}
+    # is one case ("a headache"), {general} the condition at large ("headaches").
     page_sections = (
-        Section("overview", "What is {title}?", ("overview",)),
-        Section("symptoms", "What are the symptoms of {title}?", ("symptoms",)),
-        Section("causes", "What causes {title}?", ("causes",)),
-        Section("diagnosis", "How is {title} diagnosed?", ("diagnosis",)),
-        Section("treatment", "How is {title} treated?", ("treatment",)),
+        Section("overview", "What is {name}?", ("overview",)),
+        Section("symptoms", "What are the symptoms of {general}?", ("symptoms",)),
+        Section("causes", "What causes {general}?", ("causes",)),
+        Section("diagnosis", "How is {name} diagnosed?", ("diagnosis",)),
+        Section("treatment", "How is {name} treated?", ("treatment",)),
     )
+
+    def question_names(self):
+        name = self.name_in_questions or self.title
+        return {**super().question_names(), "name": name, "general": self.general_name or name}
 
     @cached_property
     def care_levels(self):
-        """The "when to get help" panel, least to most urgent, in the NHS care-card manner."""
+        """The "when to get help" panel, least to most urgent, in the NHS care-card manner.
+
+        Without the emergency level: "Call 911 now if" shows near the top of the
+        page (`emergency_levels`), where a patient in trouble sees it first.
+        """
         levels = [
             ("see-a-doctor", "See a doctor soon if:", self.see_a_doctor),
             ("urgent-care", "Get urgent care today if:", self.urgent_care),
-            ("call-911", "Call 911 now if:", self.call_911),
         ]
         return [
-            {"id": key, "heading": heading, "body": body} for key, heading, body in levels if body
+            {"id": key, "heading": heading, "body": body}
+            for key, heading, body in levels
+            if plain_text(body)
         ]
+
+    @cached_property
+    def emergency_levels(self):
+        """The "Call 911 now if" care card, shown after the first section."""
+        if not plain_text(self.call_911):
+            return []
+        return [{"id": "call-911", "heading": "Call 911 now if:", "body": self.call_911}]
 
     more_treatments = False  # set by treatments(): the list was cut at the menu's limit
 

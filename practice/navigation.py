@@ -3,8 +3,9 @@
 The main menu is two levels of live, public pages marked "Show in menus",
 fetched in one query for the pages and one for view restrictions, however
 many pages the site has, and kept in the shared cache until they change. Links to a section of the site (the request form,
-the conditions) are found in the same pages, never typed as paths. A page class may set `menu_label` when the practice
-names its section differently in the menu (Procedures are "Services").
+the conditions) are found in the same pages, never typed as paths. A page class may set `menu_label` to name its section
+differently in the menu; none does, so patients meet one word for a section
+(its page's title) in the menu, the breadcrumb and the search results.
 """
 
 from dataclasses import dataclass, field

@@ -15,8 +15,26 @@ from typing import NamedTuple
 
 class Section(NamedTuple):
     anchor: str  # the section's id on the page: /procedures/x/#preparation
-    question: str  # the heading; {title} stands for the page's title
+    question: str  # the heading; {title} (or a name the page gives, `question_names`) in it
     fields: tuple[str, ...]  # the page's rich-text fields shown under it, in order
+
+
+# Stands for the page's name while a question is cut to its "On this page" label.
+_NAME = "\x00"
+
+
+def contents_label(question, names):
+    """The question as "On this page" lists it: short, since the page's title is above it.
+
+    "How do you prepare for {name}?" -> "How do you prepare?"
+    "Why is {name} performed?" -> "Why is it performed?"
+    "Are there tests related to {name}?" -> "Are there tests related to it?"
+    """
+    heading = question.format(**dict.fromkeys(names, _NAME))
+    for word in (" for ", " of "):
+        if heading.endswith(f"{word}{_NAME}?"):
+            return heading.removesuffix(f"{word}{_NAME}?") + "?"
+    return heading.replace(_NAME, "it")
 
 
 def section_fields(sections):
@@ -29,15 +47,29 @@ class SectionsMixin:
 
     page_sections: tuple[Section, ...] = ()
 
+    def question_names(self):
+        """What each name in the questions stands for on this page: {"title": ...} and any more."""
+        return {"title": self.title}
+
     @cached_property
     def sections(self):
-        """The page's sections in reading order: {id, heading, body}; empty ones left out."""
+        """The page's sections in reading order: {id, heading, label, body}; empty ones left out.
+
+        `label` is the heading as "On this page" lists it, without the page's name.
+        """
+        names = self.question_names()
         found = []
         for section in self.page_sections:
             body = "".join(self.section_body(name) for name in section.fields)
             if body:
-                heading = section.question.format(title=self.title)
-                found.append({"id": section.anchor, "heading": heading, "body": body})
+                found.append(
+                    {
+                        "id": section.anchor,
+                        "heading": section.question.format(**names),
+                        "label": contents_label(section.question, names),
+                        "body": body,
+                    }
+                )
         return found
 
     def section_body(self, name):

@@ -1,4 +1,4 @@
-"""Procedures ("Services" in the menu): the index and each procedure's page."""
+"""Procedures: the index and each procedure's page."""
 
 from django import forms
 from django.conf import settings
@@ -46,6 +46,11 @@ class ProcedurePageForm(ClinicalPageForm):
     def missing_section_message(label):
         return f"Add the “{label}” section before publishing: every procedure page needs it."
 
+    AFTERCARE_911_MESSAGE = (
+        "Add “After the procedure, call 911 now if” before publishing: this page lists "
+        "serious risks, so patients need to know which signs are an emergency."
+    )
+
     def clean(self):
         cleaned_data = super().clean()
         # An emptied editor can still hold an empty paragraph: that is no section.
@@ -56,18 +61,27 @@ class ProcedurePageForm(ClinicalPageForm):
                 if not self.is_deferred_validation:
                     label = ProcedurePage._meta.get_field(name).verbose_name
                     self.add_error(name, self.missing_section_message(label))
+        # Serious risks need the emergency signs after the procedure; a draft may wait.
+        if (
+            not self.is_deferred_validation
+            and plain_text(cleaned_data.get("serious_risks") or "")
+            and not plain_text(cleaned_data.get("aftercare_call_911") or "")
+        ):
+            self.add_error("aftercare_call_911", self.AFTERCARE_911_MESSAGE)
         return cleaned_data
 
 
 class ProcedureIndexPage(ClinicalSectionMixin, IndexPage):
-    """The list of procedures ("Services" in the menu), A to Z."""
+    """The list of procedures, A to Z.
+
+    Its title ("Procedures") is the one word patients meet for the section:
+    the menu, the breadcrumb and the search results all show it.
+    """
 
     parent_page_types = ["practice.HomePage"]
     subpage_types = ["procedures.ProcedurePage"]
 
     listing_model = "procedures.ProcedurePage"
-    # The practice calls its procedures "Services" in the menu.
-    menu_label = "Services"
 
     def listing_queryset(self, pages):
         return pages.order_by("title").only("title", "summary", "url_path", "path", "depth")
@@ -98,6 +112,14 @@ class ProcedurePage(CachedPageMixin, ClinicalReviewMixin, SectionsMixin, SEOMixi
     summary = models.TextField(
         blank=True, help_text="One sentence for listings and search results."
     )
+    name_in_questions = models.CharField(
+        "name in questions",
+        max_length=255,
+        blank=True,
+        help_text="How the section headings name the procedure, with “a” or “an” if it "
+        "takes one: “an occipital nerve block” gives “What is an occipital nerve block?”. "
+        "Empty: the title.",
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.THERAPY)
     hero_image = models.ForeignKey(
         get_image_model_string(), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -121,6 +143,19 @@ class ProcedurePage(CachedPageMixin, ClinicalReviewMixin, SectionsMixin, SEOMixi
         help_text=f"Shown after “{SERIOUS_RISKS_INTRO}”",
     )
     related_tests = RichTextField("related tests", features=SECTION_FEATURES, blank=True)
+    aftercare_call_us = RichTextField(
+        "after the procedure, call us if",
+        features=SECTION_FEATURES,
+        blank=True,
+        help_text="Signs after the procedure that need a call to the practice.",
+    )
+    aftercare_call_911 = RichTextField(
+        "after the procedure, call 911 now if",
+        features=SECTION_FEATURES,
+        blank=True,
+        help_text="Emergency signs after the procedure. Needed before publishing when "
+        "the page lists serious risks. Shown near the top of the page.",
+    )
     # The one place both relations are kept: condition and location pages
     # read them back (`condition.procedures`, `location.procedures`).
     conditions = ParentalManyToManyField(
@@ -139,6 +174,7 @@ class ProcedurePage(CachedPageMixin, ClinicalReviewMixin, SectionsMixin, SEOMixi
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
+        FieldPanel("name_in_questions"),
         FieldPanel("kind"),
         FieldPanel("hero_image"),
         FieldPanel("overview"),
@@ -151,6 +187,10 @@ class ProcedurePage(CachedPageMixin, ClinicalReviewMixin, SectionsMixin, SEOMixi
             heading="Risks",
         ),
         FieldPanel("related_tests"),
+        MultiFieldPanel(
+            [FieldPanel("aftercare_call_us"), FieldPanel("aftercare_call_911")],
+            heading="When to get help after the procedure",
+        ),
         # Ticked, not Ctrl-clicked: a few dozen conditions and a handful of clinics.
         FieldPanel("conditions", widget=forms.CheckboxSelectMultiple),
         FieldPanel("locations", widget=forms.CheckboxSelectMultiple),
@@ -168,9 +208,27 @@ class ProcedurePage(CachedPageMixin, ClinicalReviewMixin, SectionsMixin, SEOMixi
         index.SearchField("summary"),
         index.SearchField("risks_intro"),
         *(index.SearchField(name) for name in SECTION_FIELDS),
+        index.SearchField("aftercare_call_us"),
+        index.SearchField("aftercare_call_911"),
     ]
 
     page_sections = SECTIONS
+
+    def question_names(self):
+        return {**super().question_names(), "name": self.name_in_questions or self.title}
+
+    @property
+    def aftercare_levels(self):
+        """ "When should you get help after it?": call the practice, then call 911 (care cards)."""
+        levels = [
+            ("call-us", "Call us if:", self.aftercare_call_us),
+            ("call-911", "Call 911 now if:", self.aftercare_call_911),
+        ]
+        return [
+            {"id": key, "heading": heading, "body": body, "call_us": key == "call-us"}
+            for key, heading, body in levels
+            if plain_text(body)
+        ]
 
     @classmethod
     def required_sections(cls):

@@ -34,7 +34,7 @@ PAGE_TYPE_LABELS = {
     "standardpage": "Information",
     "homepage": "Home",
     "conditionindexpage": "Conditions",
-    "procedureindexpage": "Services",
+    "procedureindexpage": "Procedures",
     "locationindexpage": "Locations",
     "teamindexpage": "Our team",
     "appointmentrequestpage": "Appointments",

@@ -189,6 +189,8 @@ class ProcedurePageFactory(wagtail_factories.PageFactory):
     common_risks = bullets("Soreness where the needle went in.", "Brief bruising.")
     serious_risks = bullets("Infection.", "Allergic reaction.")
     related_tests = bullets("An MRI may be ordered first.")
+    # Serious risks need it before the editor's form publishes.
+    aftercare_call_911 = bullets("Your face or lips swell.")
     last_reviewed = datetime.date(2026, 9, 30)
 
     class Meta:

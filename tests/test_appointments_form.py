@@ -162,6 +162,12 @@ class TestSuccess:
         old_code = thanks_code(reference, now=time.time() - 2 * 24 * 3600)
         assert client.get(f"{URL}thanks/{reference}/{old_code}/").status_code == 404
 
+    def test_a_phone_call_needs_no_email(self, client, form_data):
+        response = post(client, form_data(preferred_contact="phone", email=""))
+        assert response.status_code == 302
+        stored = AppointmentRequest.objects.get()
+        assert (stored.preferred_contact, stored.email) == ("phone", "")
+
     def test_not_sure_is_a_valid_reason(self, client, form_data):
         assert post(client, form_data(reason="not-sure")).status_code == 302
         stored = AppointmentRequest.objects.get()
@@ -189,6 +195,11 @@ INVALID_CASES = {
         {"email": "rosalind-at-example"},
         "email",
         "Enter an email address like name@example.com",
+    ),
+    "email chosen, none given": (
+        {"preferred_contact": "email", "email": ""},
+        "email",
+        "Enter your email address, or choose a phone call instead of email.",
     ),
     "missing consent": ({"consent": None}, "consent", "Tick the box so that we may contact you"),
     "message too long": (

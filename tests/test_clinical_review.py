@@ -89,7 +89,7 @@ def edit_form(page, **changes):
         "risks_intro": page.risks_intro,
         "review_interval_months": page.review_interval_months or "",
     }
-    for name in SECTION_FIELDS:
+    for name in (*SECTION_FIELDS, "aftercare_call_us", "aftercare_call_911"):
         data[name] = rich_text(getattr(page, name))
     data.update(changes)
     data["comments"] = inline_formset([])

@@ -60,8 +60,10 @@ def test_condition_sections_follow_the_question_pattern(client, condition_index)
         call_911="<ul><li>Neck pain after a fall with weakness.</li></ul>",
     )
     html = soup(client.get(page.url))
+    # The emergency signs come straight after the first section; the lesser levels stay at the end.
     assert texts(one(html, "article").select("h2, h3")) == [
         "What is Neck Pain?",
+        "Call 911 now if:",
         "What are the symptoms of Neck Pain?",
         "What causes Neck Pain?",
         "How is Neck Pain diagnosed?",
@@ -69,8 +71,9 @@ def test_condition_sections_follow_the_question_pattern(client, condition_index)
         "When should you get help for Neck Pain?",
         "See a doctor soon if:",
         "Get urgent care today if:",
-        "Call 911 now if:",
     ]
+    emergency = labelled(html, "emergency-call-911")
+    assert texts(emergency.select("li")) == ["Neck pain after a fall with weakness."]
     answers = {
         text(h2): texts(h2.find_parent("section").select("li"))
         for h2 in html.select("article section.section > h2")
@@ -85,8 +88,59 @@ def test_condition_sections_follow_the_question_pattern(client, condition_index)
     assert advice == {
         "See a doctor soon if:": ["Pain lasts weeks."],
         "Get urgent care today if:": ["Numb arm."],
-        "Call 911 now if:": ["Neck pain after a fall with weakness."],
     }
+
+
+def test_questions_name_the_condition_as_a_sentence_does(client, condition_index, request_page):
+    page = factories.ConditionPageFactory(
+        parent=condition_index,
+        title="Headache",
+        slug="headache",
+        name_in_questions="a headache",
+        general_name="headaches",
+        symptoms="<ul><li>Throbbing pain.</li></ul>",
+        causes="<ul><li>Stress.</li></ul>",
+        diagnosis="<ul><li>An exam.</li></ul>",
+        treatment="<ul><li>Rest.</li></ul>",
+        see_a_doctor="<ul><li>Headaches most days.</li></ul>",
+        call_911="<ul><li>The worst headache of your life.</li></ul>",
+    )
+    html = soup(client.get(page.url))
+    assert texts(html.select("h1")) == ["Headache"]
+    assert texts(html.select("article section.section > h2")) == [
+        "What is a headache?",
+        "What are the symptoms of headaches?",
+        "What causes headaches?",
+        "How is a headache diagnosed?",
+        "How is a headache treated?",
+        "When should you get help for headaches?",
+    ]
+    assert texts(labelled(html, "on-this-page-heading").select("a")) == [
+        "What is it?",
+        "What are the symptoms?",
+        "What causes it?",
+        "How is it diagnosed?",
+        "How is it treated?",
+        "When should you get help?",
+    ]
+    # The request box before the first section; the emergency card straight after it.
+    blocks = [
+        "request-box" if block.name == "aside" else block["id"]
+        for block in html.select("aside.side-cta, article section.section, section.care-levels")
+    ]
+    assert blocks[:4] == ["request-box", "overview", "emergency", "symptoms"]
+    assert ("Request appointment", "/request-appointment/?condition=headache") in links(
+        one(html, "aside.side-cta")
+    )
+
+
+def test_only_the_emergency_level_shows_no_get_help_section(client, condition_index):
+    page = factories.ConditionPageFactory(
+        parent=condition_index, call_911="<ul><li>Sudden weakness.</li></ul>"
+    )
+    html = soup(client.get(page.url))
+    assert texts(labelled(html, "emergency-call-911").select("li")) == ["Sudden weakness."]
+    assert not html.select("#get-help")
 
 
 def test_related_conditions_link_to_each_other(client, condition_index):

@@ -34,7 +34,7 @@ def test_a_menu_section_lists_the_first_pages_then_all(many_procedures, procedur
     services = next(item for item in build_main_menu(site) if item.url == procedure_index.url)
     titles = [child.title for child in services.children]
     assert titles[:5] == [f"Procedure {n:02d}" for n in range(5)]
-    assert titles[5:] == ["All services"]
+    assert titles[5:] == ["All procedures"]
     assert services.children[-1].url == procedure_index.url
 
 
@@ -84,7 +84,7 @@ def test_more_procedures_lists_every_other_one_up_to_the_menu_limit(
     ]
     titles, nav = more_procedures(client, pages[0])
     assert titles == ["Procedure A", "Procedure B", "Procedure C", "Procedure D", "Procedure E"]
-    assert "All services" not in nav.get_text()
+    assert "All procedures" not in nav.get_text()
 
 
 def test_beyond_the_limit_more_procedures_shows_related_ones_first_and_links_to_all(
@@ -111,7 +111,7 @@ def test_beyond_the_limit_more_procedures_shows_related_ones_first_and_links_to_
         "Occipital Block",  # shares one
         *(f"Unrelated {n}" for n in range(6)),  # then A to Z, eight in all
     ]
-    link = nav.find("a", string="All services")
+    link = nav.find("a", string="All procedures")
     assert link["href"] == procedure_index.url
 
 
@@ -134,24 +134,24 @@ class TestListsOnPagesStayShort:
             page.save_revision().publish()
         return condition, locations["stamford"]
 
-    def test_a_condition_lists_the_first_treatments_then_links_to_all_services(
+    def test_a_condition_lists_the_first_treatments_then_links_to_all_procedures(
         self, client, crowded, procedure_index
     ):
         condition, _ = crowded
         titles, section, html = section_links(client, condition, "treatments")
         assert titles == ["Block 0", "Block 1", "Block 2"]
-        assert section.find("a", string="All services")["href"] == procedure_index.url
+        assert section.find("a", string="All procedures")["href"] == procedure_index.url
         graph = json.loads(html.find("script", type="application/ld+json").string)
         node = next(n for n in graph["@graph"] if n["@type"] == "MedicalCondition")
         assert [t["name"] for t in node["possibleTreatment"]] == titles
 
-    def test_a_clinic_lists_the_first_procedures_then_links_to_all_services(
+    def test_a_clinic_lists_the_first_procedures_then_links_to_all_procedures(
         self, client, crowded, procedure_index
     ):
         _, clinic = crowded
         titles, section, _ = section_links(client, clinic, "procedures-here")
         assert titles == ["Block 0", "Block 1", "Block 2"]
-        assert section.find("a", string="All services")["href"] == procedure_index.url
+        assert section.find("a", string="All procedures")["href"] == procedure_index.url
 
     def test_within_the_limit_there_is_no_link_to_all(self, client, crowded, settings):
         condition, clinic = crowded
@@ -159,7 +159,7 @@ class TestListsOnPagesStayShort:
         for page, heading in ((condition, "treatments"), (clinic, "procedures-here")):
             titles, section, _ = section_links(client, page, heading)
             assert len(titles) == 5
-            assert section.find("a", string="All services") is None
+            assert section.find("a", string="All procedures") is None
 
 
 class TestTheRequestFormAtSize:

@@ -85,14 +85,16 @@ class TestOnThisPage:
             causes="",
             diagnosis="",
             treatment="<p>Medicines and nerve blocks.</p>",
+            see_a_doctor="<ul><li>Headaches most days.</li></ul>",
             call_911="<ul><li>The worst headache of your life.</li></ul>",
         )
         html = soup(client.get(page.url))
+        # The emergency card after the first section is no section of its own: not listed.
         assert contents(html) == [
             ("What is it?", "#overview"),
             ("What are the symptoms?", "#symptoms"),
             ("How is it treated?", "#treatment"),
-            ("When should you get help?", "#get-help-heading"),
+            ("When should you get help?", "#get-help"),
         ]
         assert [f"#{anchor}" for _, anchor in section_targets(html)] == [
             href for _, href in contents(html)

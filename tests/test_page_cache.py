@@ -221,7 +221,7 @@ class TestWhatEveryPageShows:
 
         for _ in range(2):  # built, then read from the cache
             assert current(tree["about"]) == [("About", "page")]
-            assert current(tree["other"]) == [("Services", "page")]
+            assert current(tree["other"]) == [("Procedures", "page")]
             assert current(tree["home"]) == []
 
     def test_a_page_made_private_asks_for_a_login_at_once_and_is_public_again_after(

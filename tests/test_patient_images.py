@@ -59,7 +59,7 @@ def procedure_form(page, **changes):
         "risks_intro": page.risks_intro,
         "hero_image": page.hero_image_id or "",
     }
-    for name in SECTION_FIELDS:
+    for name in (*SECTION_FIELDS, "aftercare_call_us", "aftercare_call_911"):
         data[name] = rich_text(getattr(page, name))
     data.update(changes)
     data["comments"] = inline_formset([])

@@ -20,7 +20,7 @@ QUESTIONS = [
     "What can you expect during {t}?",
     "What is the follow-up like for {t}?",
     "What are the potential risks for {t}?",
-    "Are there related tests to {t}?",
+    "Are there tests related to {t}?",
 ]
 
 
@@ -118,6 +118,98 @@ def test_each_section_is_rendered_under_its_question_in_order(client, procedure_
     ]
 
 
+def test_questions_name_the_procedure_as_a_sentence_does(client, procedure_index):
+    page = factories.ProcedurePageFactory(
+        parent=procedure_index,
+        title="Occipital Nerve Block",
+        name_in_questions="an occipital nerve block",
+    )
+    html = soup(client.get(page.url))
+    assert texts(html.select("h1")) == ["Occipital Nerve Block"]
+    assert list(sections_by_heading(client.get(page.url))) == [
+        q.format(t="an occipital nerve block") for q in QUESTIONS
+    ]
+    # "On this page" leaves the name out: the title above says it.
+    assert texts(labelled(html, "on-this-page-heading").select("a")) == [
+        "What is it?",
+        "How do you prepare?",
+        "Why is it performed?",
+        "What can you expect during it?",
+        "What is the follow-up like?",
+        "What are the potential risks?",
+        "Are there tests related to it?",
+    ]
+
+
+def page_order(html):
+    """The page's blocks in order: the request box, each section's id, the after-care block."""
+    return [
+        "request-box" if block.name == "aside" else block["id"]
+        for block in html.select("aside.side-cta, article section.section, section.care-levels")
+    ]
+
+
+class TestGetHelpAfterTheProcedure:
+    def test_call_us_and_call_911_show_after_the_first_section(
+        self, client, procedure_index, request_page
+    ):
+        page = factories.ProcedurePageFactory(
+            parent=procedure_index,
+            title="Occipital Nerve Block",
+            slug="occipital-nerve-block",
+            name_in_questions="an occipital nerve block",
+            aftercare_call_us="<ul><li>The site is red and hot.</li></ul>",
+            aftercare_call_911="<ul><li>Your lips swell.</li></ul>",
+        )
+        html = soup(client.get(page.url))
+        assert page_order(html)[:4] == ["request-box", "overview", "aftercare", "preparation"]
+        aftercare = labelled(html, "aftercare-heading")
+        assert text(one(aftercare, "h2")) == (
+            "When should you get help after an occipital nerve block?"
+        )
+        cards = {
+            text(h3): texts(h3.find_parent("div").select("li")) for h3 in aftercare.select("h3")
+        }
+        assert cards == {
+            "Call us if:": ["The site is red and hot."],
+            "Call 911 now if:": ["Your lips swell."],
+        }
+        # The "call us" card says how: the practice's number, as a link a phone dials.
+        call_us = one(aftercare, ".care-card--call-us")
+        assert links(call_us) == [("(203) 555-0142", "tel:+12035550142")]
+
+    def test_nothing_shows_without_after_care_advice(self, client, procedure_index):
+        page = factories.ProcedurePageFactory(
+            parent=procedure_index, serious_risks="", aftercare_call_911="<p></p>"
+        )
+        html = soup(client.get(page.url))
+        assert "aftercare" not in page_order(html)
+        assert not html.select(".care-card")
+
+
+class TestEarlyRequest:
+    """The request box comes before the first section (on phones, compact, under "On this page")."""
+
+    def test_request_and_call_links_come_before_the_first_section(
+        self, client, procedure_index, request_page
+    ):
+        page = factories.ProcedurePageFactory(
+            parent=procedure_index, title="Lumbar Puncture", slug="lumbar-puncture"
+        )
+        html = soup(client.get(page.url))
+        assert page_order(html)[:2] == ["request-box", "overview"]
+        assert links(one(html, "aside.side-cta")) == [
+            ("Request appointment", "/request-appointment/?procedure=lumbar-puncture"),
+            ("(203) 555-0142", "tel:+12035550142"),
+        ]
+
+    def test_without_a_form_it_still_gives_the_number(self, client, procedure_index):
+        page = factories.ProcedurePageFactory(parent=procedure_index)
+        box = one(soup(client.get(page.url)), "aside.side-cta")
+        assert links(box) == [("(203) 555-0142", "tel:+12035550142")]
+        assert "Call (203) 555-0142" in text(box)
+
+
 def test_empty_optional_sections_are_left_out_with_their_heading(client, procedure_index):
     page = factories.ProcedurePageFactory(
         parent=procedure_index, title="Knee Injection", related_tests="", serious_risks=""
@@ -196,7 +288,7 @@ class TestEditorPublishing:
             "kind": page.kind,
             "risks_intro": page.risks_intro,
         }
-        for name in SECTION_FIELDS:
+        for name in (*SECTION_FIELDS, "aftercare_call_us", "aftercare_call_911"):
             data[name] = rich_text(getattr(page, name))
         data.update(changes)
         data["comments"] = inline_formset([])
@@ -240,3 +332,75 @@ class TestEditorPublishing:
         assert page.has_unpublished_changes
         assert page.get_latest_revision_as_object().title == "Nerve Blocks v2"
         assert page.title == "Nerve Blocks"  # the live page is untouched
+
+    def test_publishing_serious_risks_without_the_911_advice_is_refused_keeping_the_edits(
+        self, client, editor, procedure_index
+    ):
+        page = factories.ProcedurePageFactory(
+            parent=procedure_index,
+            title="Nerve Blocks",
+            aftercare_call_911="<ul><li>Your lips swell.</li></ul>",
+        )
+        client.force_login(editor)
+        data = self.form_data(
+            page,
+            title="Nerve Blocks v2",
+            aftercare_call_us=rich_text("<p>The site stays red.</p>"),
+            aftercare_call_911=rich_text(""),
+        )
+        data["action-publish"] = "action-publish"
+        response = client.post(f"/admin/pages/{page.id}/edit/", data)
+        assert response.status_code == 200
+        form = soup(response)
+        field = one(form, '[name="aftercare_call_911"]')
+        assert field["aria-invalid"] == "true"
+        errors = form.find(id=field["aria-describedby"].split()[-1])
+        assert text(errors) == (
+            "Add “After the procedure, call 911 now if” before publishing: this page lists "
+            "serious risks, so patients need to know which signs are an emergency."
+        )
+        # What the editor typed is still in the form, and the live page is as it was.
+        assert one(form, '[name="title"]')["value"] == "Nerve Blocks v2"
+        assert "The site stays red." in one(form, '[name="aftercare_call_us"]')["value"]
+        page.refresh_from_db()
+        assert (page.title, page.aftercare_call_911) == (
+            "Nerve Blocks",
+            "<ul><li>Your lips swell.</li></ul>",
+        )
+
+    def test_a_page_without_serious_risks_publishes_without_the_911_advice(
+        self, client, editor, procedure_index
+    ):
+        page = factories.ProcedurePageFactory(
+            parent=procedure_index, title="Nerve Blocks", serious_risks="", aftercare_call_911=""
+        )
+        client.force_login(editor)
+        data = self.form_data(page, title="Nerve Blocks v2", aftercare_call_911=rich_text(""))
+        data["action-publish"] = "action-publish"
+        response = client.post(f"/admin/pages/{page.id}/edit/", data)
+        assert response.status_code == 302
+        page.refresh_from_db()
+        assert page.title == "Nerve Blocks v2"
+
+    def test_a_draft_may_wait_for_the_911_advice(self, client, editor, procedure_index):
+        page = factories.ProcedurePageFactory(parent=procedure_index, title="Nerve Blocks")
+        client.force_login(editor)
+        data = self.form_data(page, title="Nerve Blocks v2", aftercare_call_911=rich_text(""))
+        response = client.post(f"/admin/pages/{page.id}/edit/", data)
+        assert response.status_code == 302
+        page.refresh_from_db()
+        assert page.get_latest_revision_as_object().title == "Nerve Blocks v2"
+
+
+def test_one_word_for_the_section_in_menu_breadcrumb_title_and_search(
+    client, procedure_index, request_page
+):
+    procedure_index.show_in_menus = True
+    procedure_index.save_revision().publish()
+    page = factories.ProcedurePageFactory(parent=procedure_index, title="Lumbar Puncture")
+    html = soup(client.get(page.url))
+    menu_link = one(html, 'nav.main-nav a.menu__link[href="/procedures/"]')
+    crumb = one(html, 'nav.breadcrumb a[href="/procedures/"]')
+    index_title = text(one(soup(client.get(procedure_index.url)), "h1"))
+    assert {text(menu_link), text(crumb), index_title} == {"Procedures"}
+    assert ("All procedures", "/procedures/") not in links(html)  # a short list needs no link

@@ -96,7 +96,7 @@ class TestDemoContent:
 
 @pytest.fixture
 def menu_site(home):
-    """A small tree: About with four pages, Conditions with two, Services with two, the form."""
+    """A small tree: About with four pages, Conditions with two, Procedures with two, the form."""
     shown = {"show_in_menus": True}
     about = factories.StandardPageFactory(parent=home, title="About", slug="about", **shown)
     factories.TeamMemberPageFactory(parent=about, title="Meet Dr. Sader", **shown)
@@ -132,11 +132,11 @@ class TestMainMenu:
         assert list(menu.items()) == [
             ("About", ["Meet Dr. Sader", "Meet The Team", "Media", "Research"]),
             ("Conditions", ["Headache", "Neck Pain"]),
-            ("Services", ["Nerve Blocks", "Botox Injections"]),
+            ("Procedures", ["Nerve Blocks", "Botox Injections"]),
             ("Request Appointment", []),
         ]
         nav = one(soup(client.get("/")), "nav.main-nav")
-        assert ("Services", "/procedures/") in links(nav)
+        assert ("Procedures", "/procedures/") in links(nav)
         assert ("Meet The Team", "/about/team/") in links(nav)
 
     def test_pages_hidden_from_menus_unpublished_or_private_are_left_out(self, client, menu_site):
@@ -157,7 +157,7 @@ class TestMainMenu:
             factories.ProcedurePageFactory(parent=index, title=f"Extra {n}", show_in_menus=True)
         with CaptureQueriesContext(connection) as after:
             menu = build_main_menu(site)
-        services = next(item for item in menu if item.title == "Services")
+        services = next(item for item in menu if item.title == "Procedures")
         assert "Extra 0" in [child.title for child in services.children]  # the new pages count
         assert len(after) == len(before) <= 2
 

@@ -21,7 +21,12 @@ def test_search_condition_treatment_location_then_axe_on_team_and_search(
 
     page.get_by_role("link", name="Headache", exact=True).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Headache")
-    expect(page.get_by_role("heading", name="Call 911 now if:")).to_be_visible()
+    emergency = page.get_by_role("heading", name="Call 911 now if:")
+    expect(emergency).to_be_visible()
+    # Near the top, after "What is a headache?", before the other questions.
+    headings = page.locator("main h2").all_inner_texts()
+    assert headings.index("What is a headache?") < headings.index("Call 911 now if:")
+    assert headings.index("Call 911 now if:") < headings.index("What causes headaches?")
     assert axe_blocking_violations(page) == []
 
     treatments = page.locator("section[aria-labelledby=treatments]")

@@ -47,14 +47,16 @@ def test_phone_then_desktop_then_every_width(page: Page, live_server, demo):
     expect(contents).to_be_visible()
     # The list is compact: the first section's heading is still on the first screen.
     assert box(page, "#overview h2")["y"] + 30 < PHONE["height"]
-    # The side column's request box is for wide screens; phones get the box after the text.
-    expect(page.locator(".side-cta")).to_be_hidden()
+    # The request box is there too, compact, above the first section (tests/browser/test_patient_browse.py).
+    expect(
+        page.locator(".side-cta").get_by_role("link", name="Request appointment")
+    ).to_be_visible()
 
     prepare = contents.get_by_role("link", name="How do you prepare?")
     prepare.focus()
     page.keyboard.press("Enter")
     expect(page).to_have_url(live_server.url + PROCEDURE + "#preparation")
-    heading = page.get_by_role("heading", name="How do you prepare for Occipital Nerve Block?")
+    heading = page.get_by_role("heading", name="How do you prepare for an occipital nerve block?")
     expect(heading).to_be_in_viewport()
     assert 0 <= box(page, "#preparation h2")["y"] < 100
     # Keyboard focus goes on from the section, not back to the contents list.
@@ -124,9 +126,9 @@ def test_printed_sheet_and_print_view(page: Page, live_server, demo, browser):
         "Elie Sader, MD",
         "Phone (203) 555-0142",
         "Occipital Nerve Block",
-        "How do you prepare for Occipital Nerve Block?",
+        "How do you prepare for an occipital nerve block?",
         "Tell us about blood thinners and any allergies to numbing medicines or steroids.",
-        "What are the potential risks for Occipital Nerve Block?",
+        "What are the potential risks for an occipital nerve block?",
         "Last reviewed",
         "The latest version of this page is at http://localhost" + PROCEDURE,
     ):
@@ -145,7 +147,7 @@ def test_printed_sheet_and_print_view(page: Page, live_server, demo, browser):
         "All rights reserved",
     ):
         assert words not in text, words
-    assert text.index("Phone (203) 555-0142") < text.index("What is Occipital Nerve Block?")
+    assert text.index("Phone (203) 555-0142") < text.index("What is an occipital nerve block?")
     assert text.index("How do you prepare") < text.index("Last reviewed")
 
     page.goto(live_server.url + PROCEDURE + "?print=1")

@@ -29,19 +29,19 @@ def test_patient_opens_the_menu_by_keyboard_and_reads_a_procedure(page: Page, li
 
     menu_button = page.get_by_role("button", name="Menu")
     expect(menu_button).to_have_attribute("aria-expanded", "false")
-    expect(page.get_by_role("link", name="Services", exact=True)).to_be_hidden()
+    expect(page.get_by_role("link", name="Procedures", exact=True)).to_be_hidden()
 
     menu_button.focus()
     page.keyboard.press("Enter")
     expect(menu_button).to_have_attribute("aria-expanded", "true")
-    services = page.get_by_role("link", name="Services", exact=True)
-    expect(services).to_be_visible()
+    procedures = page.get_by_role("link", name="Procedures", exact=True)
+    expect(procedures).to_be_visible()
 
-    # Tab to the Services section's own button and open it with the keyboard.
-    services_toggle = page.get_by_role("button", name="Services pages")
-    tab_to(page, services_toggle, "The Services section's button")
+    # Tab to the Procedures section's own button and open it with the keyboard.
+    procedures_toggle = page.get_by_role("button", name="Procedures pages")
+    tab_to(page, procedures_toggle, "The Procedures section's button")
     page.keyboard.press("Enter")
-    expect(services_toggle).to_have_attribute("aria-expanded", "true")
+    expect(procedures_toggle).to_have_attribute("aria-expanded", "true")
 
     procedure_link = page.get_by_role("link", name="Occipital Nerve Block", exact=True)
     expect(procedure_link).to_be_visible()
@@ -52,16 +52,16 @@ def test_patient_opens_the_menu_by_keyboard_and_reads_a_procedure(page: Page, li
     expect(page.get_by_role("heading", level=1)).to_have_text("Occipital Nerve Block")
     headings = page.locator("main h2").all_inner_texts()
     for question in (
-        "What is Occipital Nerve Block?",
-        "How do you prepare for Occipital Nerve Block?",
-        "Why is Occipital Nerve Block performed?",
-        "What can you expect during Occipital Nerve Block?",
-        "What is the follow-up like for Occipital Nerve Block?",
-        "What are the potential risks for Occipital Nerve Block?",
+        "What is an occipital nerve block?",
+        "How do you prepare for an occipital nerve block?",
+        "Why is an occipital nerve block performed?",
+        "What can you expect during an occipital nerve block?",
+        "What is the follow-up like for an occipital nerve block?",
+        "What are the potential risks for an occipital nerve block?",
     ):
         assert question in headings
-    assert headings.index("What is Occipital Nerve Block?") < headings.index(
-        "What are the potential risks for Occipital Nerve Block?"
+    assert headings.index("What is an occipital nerve block?") < headings.index(
+        "What are the potential risks for an occipital nerve block?"
     )
     assert axe_blocking_violations(page) == []
 
@@ -84,3 +84,41 @@ def test_desktop_menu_opens_on_keyboard_focus(page: Page, live_server, demo):
     expect(page.get_by_role("button", name="Menu")).to_be_hidden()
     page.get_by_role("link", name="About", exact=True).focus()
     expect(page.get_by_role("link", name="Meet The Team")).to_be_visible()
+
+
+# On a phone, the first way to ask for an appointment is at most this far down the page.
+EARLY = 1_200
+
+
+def top_on_page(locator):
+    """How far down the page (in CSS px) an element starts."""
+    return locator.evaluate("element => element.getBoundingClientRect().top + window.scrollY")
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("/procedures/epidural-steroid-injection/", "procedure=epidural-steroid-injection"),
+        ("/conditions/headache/", "condition=headache"),
+    ],
+)
+def test_a_phone_user_can_request_or_call_early(page: Page, live_server, demo, path, query):
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + path)
+    box = page.get_by_role("complementary", name="Appointments")
+    request = box.get_by_role("link", name="Request appointment")
+    expect(request).to_be_visible()
+    expect(request).to_have_attribute("href", f"/request-appointment/?{query}")
+    call = box.get_by_role("link", name="(203) 555-0142")
+    expect(call).to_be_visible()
+    expect(call).to_have_attribute("href", "tel:+12035550142")
+    assert top_on_page(request) < EARLY
+    assert top_on_page(call) < EARLY
+    # In the flow of the page, not over it: nothing fixed or sticky covers the text.
+    assert box.evaluate("element => getComputedStyle(element).position") == "static"
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # Zoomed to 400 % on a wide screen (a 320 px window), it still reflows: no sideways scrolling.
+    page.set_viewport_size({"width": 320, "height": 256})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.set_viewport_size(PHONE)
+    assert axe_blocking_violations(page) == []
