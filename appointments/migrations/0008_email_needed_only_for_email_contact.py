@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appointments', '0006_request_phone_extension_form_key'),
+        ('appointments', '0007_frontdesk_estimate_access'),
     ]
 
     operations = [
