@@ -16,6 +16,18 @@ LAST_KEY = "staff_last_activity"
 ACTIVITY_GRANULARITY_SECONDS = 10
 
 
+def _is_a_person_acting(request):
+    """Wagtail's editor pings its editing session every few seconds on its own: an
+    edit screen left open on a front-desk computer is not someone working there."""
+    return not request.path.startswith("/admin/editing-sessions/")
+
+
+def _wants_a_page(request):
+    """A fetch (Wagtail's autosave, the editing-session ping, the idle dialog) gets a
+    401 it can handle, not a redirect to the sign-in page that it would follow."""
+    return request.accepts("text/html") and request.headers.get("x-requested-with") != "fetch"
+
+
 def _open_paths():
     """What a signed-in person may reach before the second factor."""
     return (
@@ -69,13 +81,16 @@ class IdleTimeoutMiddleware:
                 if now - last > settings.STAFF_IDLE_TIMEOUT_SECONDS:
                     next_url = request.get_full_path()
                     logout(request)
-                    if request.headers.get("x-requested-with") == "fetch":
+                    if not _wants_a_page(request):
                         return HttpResponse(status=401)
                     login = reverse("wagtailadmin_login")
                     return redirect(f"{login}?{urlencode({'next': next_url, 'idle': '1'})}")
             elif policy.sees_patient_data(user):
                 session[SEEN_KEY] = True
             # Written at most every few seconds: not a session write on every request.
-            if now - session.get(LAST_KEY, 0) >= ACTIVITY_GRANULARITY_SECONDS:
+            if (
+                _is_a_person_acting(request)
+                and now - session.get(LAST_KEY, 0) >= ACTIVITY_GRANULARITY_SECONDS
+            ):
                 session[LAST_KEY] = now
         return self.get_response(request)

@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.contrib.sessions.models import Session
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 from wagtail.log_actions import log
@@ -48,3 +48,21 @@ def removed_from_group(sender, instance, action, reverse, pk_set, **kwargs):
     else:
         user_ids = {instance.pk}
     end_sessions(user_ids)
+
+
+@receiver(pre_save, sender=User)
+def note_superuser_status(sender, instance, raw=False, update_fields=None, **kwargs):
+    # One query, skipped for saves that cannot change it (last_login at each sign-in).
+    instance._staff_was_superuser = (
+        not raw
+        and (update_fields is None or "is_superuser" in update_fields)
+        and instance.pk is not None
+        and User.objects.filter(pk=instance.pk, is_superuser=True).exists()
+    )
+
+
+@receiver(post_save, sender=User)
+def superuser_status_removed(sender, instance, created, raw=False, **kwargs):
+    """A person who is no longer a superuser signs in again, under what they may now see."""
+    if getattr(instance, "_staff_was_superuser", False) and not instance.is_superuser:
+        end_sessions([instance.pk])
