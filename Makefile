@@ -23,8 +23,12 @@ lock: $(STAMP)
 
 install: $(STAMP)
 
+# Migrations run quietly (a few hundred lines of them would push the logins
+# that load_demo and ensure_admin print off the screen): those come last,
+# just before the server's own lines.
 run: $(STAMP)
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py migrate --no-input
+	@echo "Preparing the database (the first time takes a minute or two)..."
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py migrate --no-input --verbosity 0
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py load_demo --if-empty
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py ensure_admin --admin-url http://$(HOST):$(PORT)/admin/
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} DJANGO_DEV_SKIP_SECOND_FACTOR=$${DJANGO_DEV_SKIP_SECOND_FACTOR:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
