@@ -322,7 +322,8 @@ class ProcedurePage(CachedPageMixin, ClinicalReviewMixin, SectionsMixin, SEOMixi
         return list(
             self.self_pay_prices.filter(Q(location=None) | Q(location__live=True))
             .select_related("location")
-            .order_by("location__path", "price_from")
+            # "At every clinic" first on every database (SQLite and PostgreSQL sort NULL apart).
+            .order_by(models.F("location__path").asc(nulls_first=True), "price_from")
         )
 
     @kept_with_page("procedure-links")
