@@ -3,12 +3,16 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# Every package, pinned: `make run` and `make test` install exactly this.
+DEV_STAMP := $(VENV)/.installed-dev
+# Every package, pinned, in two lock files: `make run` installs what running the
+# site needs (requirements.lock); `make test`, `make lint` and the site gates add
+# the test and lint tools (requirements-dev.lock, the same pins plus those).
 LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test lint format install lock clean check-site check-tools
+.PHONY: run serve test lint format install install-dev lock clean check-site check-tools
 
 $(STAMP): $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,12 +20,22 @@ $(STAMP): $(LOCK)
 	$(BIN)/python -m pip install --quiet -r $(LOCK)
 	touch $(STAMP)
 
+$(DEV_STAMP): $(STAMP) $(DEV_LOCK)
+	$(BIN)/python -m pip install --quiet -r $(DEV_LOCK)
+	touch $(DEV_STAMP)
+
 # After changing the dependencies in pyproject.toml: pin the whole tree again.
-lock: $(STAMP)
-	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
+# The dev lock is compiled with the run lock as constraints, so both install
+# the same version of every package they share.
+lock: $(DEV_STAMP)
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 \
 		--custom-compile-command "make lock" --quiet -o $(LOCK)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -c $(LOCK) \
+		--custom-compile-command "make lock" --quiet -o $(DEV_LOCK)
 
 install: $(STAMP)
+
+install-dev: $(DEV_STAMP)
 
 # Migrations run quietly (a few hundred lines of them would push the logins
 # that load_demo and ensure_admin print off the screen): those come last,
@@ -41,17 +55,17 @@ serve: $(STAMP)
 # Browser tests in a run of their own, after the rest: they commit for real
 # (live server), and pytest-playwright's parametrising puts them among the
 # other tests, whose data from migrations they would otherwise disturb.
-test: $(STAMP)
+test: $(DEV_STAMP)
 	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
 	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/lint-imports
 
-format: $(STAMP)
+format: $(DEV_STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
@@ -74,7 +88,7 @@ check-tools: $(TOOLS_STAMP) $(SCAN_STAMP)
 
 # HTML, accessibility, Lighthouse, security scan, links and budgets on a throwaway
 # demo site served production-like on loopback (see checks/README.md).
-check-site: $(STAMP) check-tools
+check-site: $(DEV_STAMP) check-tools
 	$(BIN)/python -m checks.site_gate $(CHECK_SITE_ARGS)
 
 clean:
@@ -82,5 +96,5 @@ clean:
 
 # The appointment form under load on PostgreSQL (as root; see bench/README.md).
 .PHONY: bench
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	bash bench/run.sh $(BENCH_ARGS)
