@@ -21,6 +21,8 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.components import MediaContainer
+from wagtail.admin.ui.side_panels import StatusSidePanel
 from wagtail.admin.ui.tables import Column, Table, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
@@ -377,11 +379,36 @@ class AppointmentRequestUpdateForm(WagtailAdminModelForm):
             del self.fields["estimate_sent"]
 
 
+class RequestStatusSidePanel(StatusSidePanel):
+    """The Status panel with the request's own status ("New", "Contacted", …) and its
+    history: Wagtail's says "Live", as of a published page, which a request is not."""
+
+    PAGE_STATUS = "wagtailadmin/shared/side_panels/includes/status/workflow.html"
+
+    def get_status_templates(self, context):
+        return [
+            "appointments/admin/status_side_panel.html" if name == self.PAGE_STATUS else name
+            for name in super().get_status_templates(context)
+        ]
+
+
 class AppointmentRequestEditView(ForbiddenNotRedirectMixin, generic.EditView):
     """Change the status and append a note; records who did it and when."""
 
     template_name = "appointments/admin/edit.html"
     page_title = "Change status or add a note"
+
+    def get_side_panels(self):
+        return MediaContainer(
+            [
+                RequestStatusSidePanel(
+                    self.object,
+                    self.request,
+                    history_url=self.get_history_url(),
+                    last_updated_info=self.get_last_updated_info(),
+                )
+            ]
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -69,17 +69,23 @@ URLS=$(TASKS_BACKEND=immediate $PY bench/bench_render.py --urls)
 PAGES=$($PY -c 'import json,sys; print(" ".join(json.loads(sys.argv[1])))' "$URLS")
 url_of() { $PY -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$URLS" "$1"; }
 
-wait_for() {  # URL
+wait_for() {  # URL [PID]
   # make serve checks, migrates and collects static first: minutes on a busy machine.
-  for _ in $(seq 1 1200); do curl -fs -o /dev/null "$1" && return 0; sleep 0.5; done
+  # Given the server's process, stop waiting as soon as it has exited.
+  for _ in $(seq 1 1200); do
+    curl -fs --max-time 10 -o /dev/null "$1" && return 0
+    if [ -n "${2:-}" ] && ! kill -0 "$2" 2>/dev/null; then echo "exited before answering: $1" >&2; return 1; fi
+    sleep 0.5
+  done
   echo "not answering: $1" >&2; return 1
 }
 
-serve() {  # PAGE_CACHE_SECONDS [REDIS_URL]
-  PAGE_CACHE_SECONDS=$1 REDIS_URL=${2:-} HOST=127.0.0.1 PORT=$APP \
+serve() {  # PAGE_CACHE_SECONDS [REDIS_URL] [WEB_CONCURRENCY]
+  # WEB_CONCURRENCY only when given: make serve's default otherwise.
+  env PAGE_CACHE_SECONDS="$1" REDIS_URL="${2:-}" HOST=127.0.0.1 PORT=$APP ${3:+WEB_CONCURRENCY=$3} \
     setsid make --no-print-directory serve >"$WORK/serve-$APP.log" 2>&1 &
   PIDS+=($!)
-  wait_for "http://127.0.0.1:$APP/healthz" || { tail -n 30 "$WORK/serve-$APP.log" >&2; return 1; }
+  wait_for "http://127.0.0.1:$APP/healthz" "$!" || { tail -n 30 "$WORK/serve-$APP.log" >&2; return 1; }
 }
 
 stop_serving() {
@@ -112,7 +118,7 @@ both() {  # LABEL PAGE_CACHE_SECONDS [WEB_CONCURRENCY]
   local db url
   for db in SQLite PostgreSQL; do
     url=$SQLITE_URL; [ "$db" = PostgreSQL ] && url=$PG_URL
-    DATABASE_URL=$url WEB_CONCURRENCY=${3:-} serve "$2"
+    DATABASE_URL=$url serve "$2" "" "${3:-}"
     for page in $PAGES; do load "$page" "$1, $db" "http://127.0.0.1:$APP"; done
     stop_serving
   done

@@ -24,6 +24,8 @@ class ConditionIndexPage(ClinicalSectionMixin, IndexPage):
     subpage_types = ["conditions.ConditionPage"]
 
     listing_model = "conditions.ConditionPage"
+    # The menu lists them in the same order as this page, "More …" and the request form.
+    menu_children_a_to_z = True
 
     def listing_queryset(self, pages):
         return pages.order_by("title").only("title", "summary", "url_path", "path", "depth")

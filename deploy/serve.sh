@@ -18,6 +18,10 @@ PY=.venv/bin/python
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 WORKERS=${WEB_CONCURRENCY:-$(( $(nproc) * 2 ))}
+# gunicorn reads WEB_CONCURRENCY itself, as int(), when it loads its settings: set
+# but empty (WEB_CONCURRENCY= make serve) it would stop with a ValueError before
+# listening, so it always gets the number given on its command line.
+export WEB_CONCURRENCY=$WORKERS
 
 $PY manage.py check --deploy --fail-level ERROR
 $PY manage.py migrate --no-input

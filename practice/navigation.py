@@ -5,7 +5,10 @@ fetched in one query for the pages and one for view restrictions, however
 many pages the site has, and kept in the shared cache until they change. Links to a section of the site (the request form,
 the conditions) are found in the same pages, never typed as paths. A page class may set `menu_label` to name its section
 differently in the menu; none does, so patients meet one word for a section
-(its page's title) in the menu, the breadcrumb and the search results.
+(its page's title) in the menu, the breadcrumb and the search results. A
+section page whose class sets `menu_children_a_to_z` has its pages listed by
+title, as its own page and the request form list them; others keep the tree's
+order, which editors choose.
 """
 
 from dataclasses import dataclass, field
@@ -136,6 +139,24 @@ def _read_outline(site, request):
         .order_by("path"),
         request,
     )
+    pages = list(pages)
+    top_length = (root.depth + 1) * Page.steplen
+    by_title = {
+        page.path
+        for page in pages
+        if page.depth == root.depth + 1
+        and getattr(page.specific_class, "menu_children_a_to_z", False)
+    }
+
+    def place(page):
+        # Each section, then its pages: by title under an A-to-Z section, else in tree order.
+        section = page.path[:top_length]
+        if page.depth == root.depth + 1:
+            return (section, 0, "", page.path)
+        # Plain code-point order: the order the database gives "More procedures" and the form.
+        title = page.title if section in by_title else ""
+        return (section, 1, title, page.path)
+
     return [
         OutlineEntry(
             path=page.path,
@@ -146,7 +167,7 @@ def _read_outline(site, request):
             model_label=page.specific_class._meta.label,
             show_in_menus=page.show_in_menus,
         )
-        for page in pages
+        for page in sorted(pages, key=place)
     ]
 
 
@@ -165,7 +186,8 @@ def localized_root(site):
 
 
 def site_outline(site, request=None):
-    """The live, public pages of the site's first two levels, in tree order.
+    """The live, public pages of the site's first two levels, in tree order (an A-to-Z
+    section's pages by title).
 
     Read once per request, and kept in the shared cache until something menus
     show changes (`versions.per_site_version`): the main menu and the links

@@ -82,6 +82,8 @@ class ProcedureIndexPage(ClinicalSectionMixin, IndexPage):
     subpage_types = ["procedures.ProcedurePage"]
 
     listing_model = "procedures.ProcedurePage"
+    # The menu lists them in the same order as this page, "More …" and the request form.
+    menu_children_a_to_z = True
 
     def listing_queryset(self, pages):
         return pages.order_by("title").only("title", "summary", "url_path", "path", "depth")

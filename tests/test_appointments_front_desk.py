@@ -104,6 +104,20 @@ class TestChangeStatusScreen:
         hidden = page.select_one('input[name="seen_status"]')
         assert (hidden["type"], hidden["value"]) == ("hidden", "new")
 
+    def test_the_status_panel_gives_the_requests_status_not_a_pages(
+        self, client, front_desk_user, patient_request
+    ):
+        patient_request.change_status(Status.NEW, Status.CONTACTED, front_desk_user)
+        client.force_login(front_desk_user)
+        page = soup(client.get(f"{BASE}edit/{patient_request.pk}/"))
+        panel = page.select_one("[data-side-panel='status']")
+        said = text(panel)
+        assert "Status: Contacted" in said
+        assert ONE_FORMAT.match(said.split("Received ", 1)[1])
+        assert "Live" not in said.split()
+        history = panel.find("a", string=re.compile("View history"))
+        assert history["href"] == f"{BASE}history/{patient_request.pk}/"
+
     def test_page_titles_say_what_the_screen_is(self, client, front_desk_user, patient_request):
         client.force_login(front_desk_user)
         ref = patient_request.reference

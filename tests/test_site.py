@@ -127,12 +127,14 @@ def main_menu(response):
 
 @pytest.mark.django_db
 class TestMainMenu:
-    def test_menu_follows_the_page_tree(self, client, menu_site):
+    def test_menu_follows_the_page_tree_with_procedures_and_conditions_a_to_z(
+        self, client, menu_site
+    ):
         menu = main_menu(client.get("/"))
         assert list(menu.items()) == [
             ("About", ["Meet Dr. Sader", "Meet The Team", "Media", "Research"]),
             ("Conditions", ["Headache", "Neck Pain"]),
-            ("Procedures", ["Nerve Blocks", "Botox Injections"]),
+            ("Procedures", ["Botox Injections", "Nerve Blocks"]),
             ("Request Appointment", []),
         ]
         nav = one(soup(client.get("/")), "nav.main-nav")
@@ -146,6 +148,22 @@ class TestMainMenu:
             page=Page.objects.get(slug="team"), restriction_type="login"
         )
         assert main_menu(client.get("/"))["About"] == ["Meet Dr. Sader"]
+
+    def test_procedures_are_in_one_order_in_the_menu_more_procedures_and_the_form(
+        self, client, menu_site
+    ):
+        procedures = Page.objects.get(slug="procedures")
+        factories.ProcedurePageFactory(parent=procedures, title="Ablation", show_in_menus=True)
+        a_to_z = ["Ablation", "Botox Injections", "Nerve Blocks"]
+        nerve_blocks = ProcedurePage.objects.get(title="Nerve Blocks")
+
+        assert main_menu(client.get("/"))["Procedures"] == a_to_z
+        page = soup(client.get(nerve_blocks.url))
+        more = one(page, "nav[aria-labelledby=more-procedures]")
+        assert texts(more.select("li a")) == ["Ablation", "Botox Injections"]
+        form = soup(client.get("/request-appointment/"))
+        listed = one(form, "select[name=reason] optgroup[label=Procedures]")
+        assert texts(listed.select("option")) == a_to_z
 
     def test_menu_queries_do_not_grow_with_the_number_of_pages(self, menu_site):
         site = Site.objects.select_related("root_page").get(pk=menu_site.pk)
