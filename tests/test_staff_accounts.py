@@ -176,7 +176,7 @@ class TestSuperuserSeesAndResetsSecondFactors:
             for name in ("desk", "ed"):
                 if name in cells:
                     rows[name] = cells
-        assert "Set up" in rows["desk"] and "Not set up" not in rows["desk"]
+        assert "Authenticator app" in rows["desk"]
         assert "Not set up" in rows["ed"]
         reset_url = reverse("staff_reset", args=[frontdesk.pk])
         assert page.find("a", href=reset_url) is not None
