@@ -51,8 +51,14 @@ class MedicalReviewTask(AbstractGroupApprovalTask):
     """
 
     def get_actions(self, obj, user):
+        from reviews.translations import unapproved_machine_segments
+
         actions = super().get_actions(obj, user)
-        if actions and linked_team_member(user) is None:
+        if actions and (
+            linked_team_member(user) is None or unapproved_machine_segments(obj).exists()
+        ):
+            # Unlinked: told how to link (wagtail_hooks). Machine-translated: approved
+            # as a translation first (reviews.translations).
             return [action for action in actions if action[0] != "approve"]
         return actions
 
@@ -71,6 +77,10 @@ class MedicalReviewTask(AbstractGroupApprovalTask):
     class Meta:
         verbose_name = "medical review task"
         verbose_name_plural = "medical review tasks"
+        # Held by "Translators" and "Medical reviewers" (reviews.translations).
+        permissions = [
+            ("approve_machine_translation", "Can approve a machine translation for publishing")
+        ]
 
 
 @register_setting(icon="doc-full")
