@@ -89,18 +89,30 @@ class ClinicalReviewSettings(BaseSiteSetting):
         help_text="Pages due within this many days are listed as due soon and reminded.",
     )
     reading_grade_target = models.DecimalField(
-        "target reading grade",
+        "target reading grade (English)",
         max_digits=3,
         decimal_places=1,
         default=8,
-        help_text="Flesch–Kincaid grade patients' text should not exceed (8 is about "
-        "age 13-14). Sections above it are named in the editor.",
+        help_text="English pages: the Flesch–Kincaid grade patients' text should not exceed "
+        "(8 is about age 13-14). Sections above it are named in the editor.",
+    )
+    # Its own scale, not a grade: Spanish pages are scored by Szigriszt-Pazos (reviews.readability).
+    spanish_reading_target = models.DecimalField(
+        "target reading score (Spanish)",
+        max_digits=4,
+        decimal_places=1,
+        default=55,
+        help_text="Spanish pages: the Szigriszt-Pazos score (INFLESZ scale, 0 to 100, higher "
+        "is easier) patients' text should reach. 55 to 65 is “normal” (secondary-school "
+        "reading, about grade 8 in English); 65 or more is “bastante fácil”. Sections below "
+        "it are named in the editor.",
     )
 
     panels = [
         FieldPanel("review_interval_months"),
         FieldPanel("due_soon_days"),
         FieldPanel("reading_grade_target"),
+        FieldPanel("spanish_reading_target"),
     ]
 
     class Meta:
