@@ -971,6 +971,9 @@ class DemoLoader:
         for terms, note in DEMO_SYNONYMS:
             if not Synonym.objects.filter(terms=terms).exists():
                 Synonym.objects.create(terms=terms, note=note)
+        for terms, note in DEMO_SPANISH_SYNONYMS:
+            if not Synonym.objects.filter(terms=terms, language="es").exists():
+                Synonym.objects.create(terms=terms, note=note, language="es")
         visit = Page.objects.descendant_of(home).filter(slug="plan-your-visit").first()
         if visit is None:
             return
@@ -989,5 +992,18 @@ DEMO_SYNONYMS = [
     ("botox\nbotulinum toxin", ""),
     ("occipital neuralgia\noccipital neuralia", "The old website's spelling."),
     ("radiofrequency ablation\nrfa\nnerve burning", ""),
+]
+# The Spanish site's own (/es/search/): words the practice's Spanish-speaking patients use.
+DEMO_SPANISH_SYNONYMS = [
+    ("punción lumbar\npunción espinal", "What many patients call it."),
+    ("migraña\njaqueca", "The everyday word."),
+    ("ciática\ndolor del nervio ciático\nnervio ciático", ""),
+    (
+        "nervio pinzado\nnervio pellizcado\nradiculopatía",
+        "The clinical word is on referral letters.",
+    ),
+    ("bótox\ntoxina botulínica", ""),
+    ("dolor de cabeza\ncefalea", "Cefalea is the doctor's word."),
+    ("ablación por radiofrecuencia\nrfa\nquemar el nervio", ""),
 ]
 DEMO_PROMOTED_FOR_VISIT = ["cost", "price", "insurance", "parking", "directions"]
