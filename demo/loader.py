@@ -145,15 +145,16 @@ DEMO_USERS = [
 REVIEW_AGES_DAYS = [400, 60, 30, 350, 90, 45, 120, 380, 20, 75, 355, 15]
 REVIEW_INTERVAL = relativedelta(months=12)
 FOOTER_CONDITIONS = ["headache", "low-back-pain", "neck-pain"]
+# A to Z by title, as the menu and every other list of procedures.
 FOOTER_SERVICES = [
-    "nerve-blocks",
     "botox-injections",
     "joint-injections",
+    "nerve-blocks",
     "spinal-injections",
     "trigger-point-injections",
 ]
 HOME_CONDITIONS = ["headache", "low-back-pain", "neck-pain", "occipital-neuralgia"]
-HOME_SERVICES = ["botox-for-chronic-migraine", "nerve-blocks", "epidural-steroid-injection"]
+HOME_SERVICES = ["botox-for-chronic-migraine", "epidural-steroid-injection", "nerve-blocks"]
 # Placeholder colours: dark enough for white initials at AA contrast.
 PORTRAIT_COLOURS = ["#0b5563", "#6b3fa0", "#8a4b08", "#2f5d1e"]
 
