@@ -164,6 +164,7 @@ class AppointmentRequestIndexView(ForbiddenNotRedirectMixin, generic.IndexView):
                 "reference",
                 label="Reference",
                 sort_key="reference",
+                classname="appointment-reference",
                 get_url=lambda obj: reverse(self.inspect_url_name, args=(quote(obj.pk),)),
             ),
             Column("full_name", label="Name", sort_key="last_name"),
@@ -297,6 +298,23 @@ class AppointmentRequestInspectView(ForbiddenNotRedirectMixin, generic.InspectVi
     def get(self, request, *args, **kwargs):
         log(self.object, "appointments.view", user=request.user)
         return super().get(request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
+        appointment = super().get_object(queryset)
+        if not appointment.spam_reasons:
+            # Never set aside: no empty "Why it was set aside" row.
+            self.fields = [name for name in self.fields if name != "spam_reasons"]
+        return appointment
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        # Left empty by the patient: a dash, as the other empty fields, not a bare label.
+        return "—" if value in ("", None) else value
+
+    def get_field_label(self, field_name, field):
+        if field_name == "spam_reasons":
+            return "Why it was set aside"  # as the list's column says it
+        return super().get_field_label(field_name, field)
 
     def get_page_subtitle(self):
         return f"{self.object.reference}"

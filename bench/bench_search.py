@@ -85,12 +85,13 @@ STATES = [
 
 def grow():
     """Add generated procedures and conditions (text from the demo's own pages) up to size."""
-    procedures_index = ProcedureIndexPage.objects.get()
-    conditions_index = ConditionIndexPage.objects.get()
+    # The English pages: the demo has a Spanish procedure and condition too (/es/).
+    procedures_index = ProcedureIndexPage.objects.get(locale__language_code="en")
+    conditions_index = ConditionIndexPage.objects.get(locale__language_code="en")
     samples = read("procedures.json")
     condition_samples = read("conditions.json")
     fields = ["overview", "preparation", "reasons", "during", "follow_up", "common_risks"]
-    n = ProcedurePage.objects.count()
+    n = ProcedurePage.objects.filter(locale__language_code="en").count()
     while n < PROCEDURES:
         sample = ProcedurePage.objects.filter(title=samples[n % len(samples)]["title"]).first()
         title = f"{PLACES[n % len(PLACES)]} {KINDS[(n // len(PLACES)) % len(KINDS)]} {n}"
@@ -102,7 +103,7 @@ def grow():
         )
         procedures_index.add_child(instance=page)
         n += 1
-    n = ConditionPage.objects.count()
+    n = ConditionPage.objects.filter(locale__language_code="en").count()
     while n < CONDITIONS:
         sample = ConditionPage.objects.filter(
             title=condition_samples[n % len(condition_samples)]["title"]
@@ -137,9 +138,10 @@ def main():
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
 
+    started = time.perf_counter()
     if not ProcedurePage.objects.exists():
-        started = time.perf_counter()
         DemoLoader().load()
+    if ProcedurePage.objects.filter(locale__language_code="en").count() < PROCEDURES:
         grow()
         print(f"built the site in {time.perf_counter() - started:.0f} s")
     total = Page.objects.live().count()

@@ -32,7 +32,8 @@ $PY manage.py collectstatic --no-input --verbosity 0
 $PY manage.py shell -c "from wagtail.models import Site; s = Site.objects.get(is_default_site=True); s.hostname, s.port = '127.0.0.1', $VARNISH; s.save()"
 
 wait_for() {
-  for _ in $(seq 1 120); do curl -fs -o /dev/null "$1" && return 0; sleep 0.5; done
+  # make serve checks, migrates and collects static first: minutes on a busy machine.
+  for _ in $(seq 1 1200); do curl -fs --max-time 10 -o /dev/null "$1" && return 0; sleep 0.5; done
   echo "not answering: $1" >&2; return 1
 }
 

@@ -29,6 +29,8 @@ $PY manage.py collectstatic --no-input >/dev/null
 
 echo; echo "== SQLite"
 export DATABASE_URL="sqlite:///$WORK/bench.sqlite3"
+# Each database its own cache on disk: the versions, vocabulary and kept parts are one site's.
+export CACHE_DIR="$WORK/cache-sqlite"
 $PY manage.py migrate --no-input >/dev/null
 $PY bench/bench_search.py --repeat "$REPEAT"
 
@@ -41,6 +43,6 @@ PGPORT=$($PY -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s
   -o "-p $PGPORT -k $PGTMP -c listen_addresses=127.0.0.1" start >/dev/null)
 "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres app
 echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}')"
-export DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/app"
+export DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/app" CACHE_DIR="$WORK/cache-postgresql"
 $PY manage.py migrate --no-input >/dev/null
 $PY bench/bench_search.py --repeat "$REPEAT"

@@ -3,8 +3,8 @@
 #   1. queries and render time, one request at a time (bench/bench_render.py);
 #   2. wrk -t2 -c20 -d15s --latency against `make serve` (gunicorn, debug off,
 #      the demo site): uncached (PAGE_CACHE_SECONDS=0; with the default
-#      workers, then WEB_CONCURRENCY=2) and with the app's page cache (local
-#      memory), each on SQLite and then at once on PostgreSQL (a throwaway
+#      workers, then WEB_CONCURRENCY=2) and with the app's page cache (on
+#      disk, each database its own), each on SQLite and then at once on PostgreSQL (a throwaway
 #      cluster on loopback, as bench/run.sh starts it), then the page cache in
 #      Redis, through Varnish with the project's VCL; then the ceilings: nginx
 #      serving saved copies of the same pages, and the same Varnish with a
@@ -36,6 +36,10 @@ export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost,testserver DJANGO_LOG_LEVEL=WARN
 export DJANGO_MEDIA_ROOT="$WORK/media" DJANGO_STATIC_ROOT="$WORK/static"
 SQLITE_URL="sqlite:///$WORK/site.sqlite3"
 export DATABASE_URL=$SQLITE_URL
+# Each database its own cache on disk (make serve's without Redis): the kept parts of
+# pages, the page cache and the versions are one site's, never the other's.
+cache_of() { [ "$1" = "$SQLITE_URL" ] && echo "$WORK/cache-sqlite" || echo "$WORK/cache-postgresql"; }
+export CACHE_DIR=$WORK/cache-sqlite
 
 # PostgreSQL: a throwaway cluster on loopback as bench/run.sh starts it (default
 # durability), with the server settings docs/deploy.md names for the site.
@@ -56,15 +60,15 @@ echo "database: SQLite $($PY -c 'import sqlite3;print(sqlite3.sqlite_version)') 
 # Tasks run inline while loading: the worker starts with an empty queue (a
 # worker busy writing to SQLite would hold up readers and skew the figures).
 for url in "$SQLITE_URL" "$PG_URL"; do
-  DATABASE_URL=$url TASKS_BACKEND=immediate $PY manage.py migrate --no-input >/dev/null
-  DATABASE_URL=$url TASKS_BACKEND=immediate $PY manage.py load_demo >/dev/null
+  DATABASE_URL=$url CACHE_DIR=$(cache_of "$url") TASKS_BACKEND=immediate $PY manage.py migrate --no-input >/dev/null
+  DATABASE_URL=$url CACHE_DIR=$(cache_of "$url") TASKS_BACKEND=immediate $PY manage.py load_demo >/dev/null
 done
 $PY manage.py collectstatic --no-input --verbosity 0
 
 echo; echo "## One request at a time (in process, page cache off): SQLite"; echo
 TASKS_BACKEND=immediate $PY bench/bench_render.py
 echo; echo "## One request at a time (in process, page cache off): PostgreSQL"; echo
-DATABASE_URL=$PG_URL TASKS_BACKEND=immediate $PY bench/bench_render.py
+DATABASE_URL=$PG_URL CACHE_DIR=$(cache_of "$PG_URL") TASKS_BACKEND=immediate $PY bench/bench_render.py
 URLS=$(TASKS_BACKEND=immediate $PY bench/bench_render.py --urls)
 PAGES=$($PY -c 'import json,sys; print(" ".join(json.loads(sys.argv[1])))' "$URLS")
 url_of() { $PY -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$URLS" "$1"; }
@@ -106,7 +110,8 @@ load() {  # PAGE LABEL BASE_URL
     /^ +50%/ { p50 = $2 }
     /^ +99%/ { p99 = $2 }
     /Non-2xx/ { errors += $NF }
-    /Socket errors/ { errors += 1 }
+    # "Socket errors: connect 0, read 0, write 0, timeout 3": the sum of the four.
+    /Socket errors/ { for (i = 3; i <= NF; i++) errors += $i + 0 }
     END { printf "| %s | %s | %.0f | %s | %s | %d |\n", page, label, rps, p50, p99, errors }'
 }
 
@@ -118,7 +123,7 @@ both() {  # LABEL PAGE_CACHE_SECONDS [WEB_CONCURRENCY]
   local db url
   for db in SQLite PostgreSQL; do
     url=$SQLITE_URL; [ "$db" = PostgreSQL ] && url=$PG_URL
-    DATABASE_URL=$url serve "$2" "" "${3:-}"
+    DATABASE_URL=$url CACHE_DIR=$(cache_of "$url") serve "$2" "" "${3:-}"
     for page in $PAGES; do load "$page" "$1, $db" "http://127.0.0.1:$APP"; done
     stop_serving
   done
@@ -126,7 +131,7 @@ both() {  # LABEL PAGE_CACHE_SECONDS [WEB_CONCURRENCY]
 both "app, uncached" 0
 # The issue's own starting point used 2 workers: on 2 cores, one per core.
 both "app, uncached, 2 workers" 0 2
-both "app page cache (local memory)" 600
+both "app page cache (on disk)" 600
 
 serve 600
 # Varnish with the project's VCL, its backend this app.

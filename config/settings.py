@@ -10,6 +10,7 @@ AWS_STORAGE_BUCKET_NAME for media on S3-compatible storage.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "axes",
     # Spanish beside English (docs/design.md "Languages"): translations of pages
     # edited segment by segment or through PO files, and the locales' admin.
@@ -279,6 +281,19 @@ STAFF_IDLE_WARNING_SECONDS = 60
 # Ignored with debug off (staff/policy.py), and `manage.py check` refuses it (staff.E001).
 STAFF_DEV_SKIP_SECOND_FACTOR = env_bool("DJANGO_DEV_SKIP_SECOND_FACTOR")
 OTP_TOTP_ISSUER = os.environ.get("WAGTAIL_SITE_NAME", "Practice website")
+# Passkeys (django-otp-webauthn) as the second factor only: never instead of the
+# password (that would skip django-axes' count). A passkey belongs to one site
+# address, the admin's (WAGTAILADMIN_BASE_URL, below); browsers refuse an IP
+# address there, so in development it is localhost (open http://localhost:8000/admin/).
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Practice website")
+_admin_address = urlsplit(
+    os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000").replace(
+        "//127.0.0.1", "//localhost"
+    )
+)
+OTP_WEBAUTHN_RP_ID = _admin_address.hostname
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [f"{_admin_address.scheme}://{_admin_address.netloc}"]
 
 LANGUAGE_CODE = "en"
 # The patient side in English (at today's URLs) and Spanish (under /es/).

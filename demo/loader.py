@@ -145,15 +145,16 @@ DEMO_USERS = [
 REVIEW_AGES_DAYS = [400, 60, 30, 350, 90, 45, 120, 380, 20, 75, 355, 15]
 REVIEW_INTERVAL = relativedelta(months=12)
 FOOTER_CONDITIONS = ["headache", "low-back-pain", "neck-pain"]
+# A to Z by title, as the menu and every other list of procedures.
 FOOTER_SERVICES = [
-    "nerve-blocks",
     "botox-injections",
     "joint-injections",
+    "nerve-blocks",
     "spinal-injections",
     "trigger-point-injections",
 ]
 HOME_CONDITIONS = ["headache", "low-back-pain", "neck-pain", "occipital-neuralgia"]
-HOME_SERVICES = ["botox-for-chronic-migraine", "nerve-blocks", "epidural-steroid-injection"]
+HOME_SERVICES = ["botox-for-chronic-migraine", "epidural-steroid-injection", "nerve-blocks"]
 # Placeholder colours: dark enough for white initials at AA contrast.
 PORTRAIT_COLOURS = ["#0b5563", "#6b3fa0", "#8a4b08", "#2f5d1e"]
 
@@ -971,6 +972,9 @@ class DemoLoader:
         for terms, note in DEMO_SYNONYMS:
             if not Synonym.objects.filter(terms=terms).exists():
                 Synonym.objects.create(terms=terms, note=note)
+        for terms, note in DEMO_SPANISH_SYNONYMS:
+            if not Synonym.objects.filter(terms=terms, language="es").exists():
+                Synonym.objects.create(terms=terms, note=note, language="es")
         visit = Page.objects.descendant_of(home).filter(slug="plan-your-visit").first()
         if visit is None:
             return
@@ -989,5 +993,18 @@ DEMO_SYNONYMS = [
     ("botox\nbotulinum toxin", ""),
     ("occipital neuralgia\noccipital neuralia", "The old website's spelling."),
     ("radiofrequency ablation\nrfa\nnerve burning", ""),
+]
+# The Spanish site's own (/es/search/): words the practice's Spanish-speaking patients use.
+DEMO_SPANISH_SYNONYMS = [
+    ("punción lumbar\npunción espinal", "What many patients call it."),
+    ("migraña\njaqueca", "The everyday word."),
+    ("ciática\ndolor del nervio ciático\nnervio ciático", ""),
+    (
+        "nervio pinzado\nnervio pellizcado\nradiculopatía",
+        "The clinical word is on referral letters.",
+    ),
+    ("bótox\ntoxina botulínica", ""),
+    ("dolor de cabeza\ncefalea", "Cefalea is the doctor's word."),
+    ("ablación por radiofrecuencia\nrfa\nquemar el nervio", ""),
 ]
 DEMO_PROMOTED_FOR_VISIT = ["cost", "price", "insurance", "parking", "directions"]

@@ -36,6 +36,13 @@ class ProcedurePageForm(ClinicalPageForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only pages in the procedure's own language to tick: an English page would
+        # otherwise offer "Dolor de cabeza" beside "Headache".
+        locale_id = getattr(self.instance, "locale_id", None)
+        for name in ("conditions", "locations"):
+            field = self.fields.get(name)
+            if field is not None and locale_id:
+                field.queryset = field.queryset.filter(locale_id=locale_id)
         for name in ProcedurePage.required_sections():
             field = self.fields.get(name)
             if field is not None:

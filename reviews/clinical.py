@@ -175,6 +175,18 @@ class ClinicalReviewMixin(models.Model):
     class Meta:
         abstract = True
 
+    def publish(self, revision, *args, **kwargs):
+        """Refuses a translation whose machine-translated segments no person has approved.
+
+        The editors' views refuse it first with a message (`reviews.wagtail_hooks`);
+        this stops every other way (bulk actions, wagtail-localize's sync with publish).
+        """
+        from reviews.translations import MachineTranslationNotApproved, unapproved_machine_segments
+
+        if self.pk is not None and unapproved_machine_segments(self).exists():
+            raise MachineTranslationNotApproved(f"Page {self.pk}: machine translation not approved")
+        return super().publish(revision, *args, **kwargs)
+
     def permissions_for_user(self, user):
         if self.depth is None:
             # Not in the tree yet (the admin's "add page" form): publishing it is

@@ -113,9 +113,9 @@ def clinical_pages(today=None, due_soon_days=30, pages=None):
     return with_review_fields(pages, today or timezone.localdate(), due_soon_days)
 
 
-def due_for_review(pages):
-    """Never reviewed first, then by due date (the most overdue first)."""
-    return pages.filter(review_state__in=DUE_STATES).order_by(
+def due_for_review(pages, also=()):
+    """Never reviewed first, then by due date (the most overdue first); with the pages `also`."""
+    return pages.filter(Q(review_state__in=DUE_STATES) | Q(pk__in=list(also))).order_by(
         F("review_due").asc(nulls_first=True), "title", "pk"
     )
 

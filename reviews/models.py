@@ -51,8 +51,14 @@ class MedicalReviewTask(AbstractGroupApprovalTask):
     """
 
     def get_actions(self, obj, user):
+        from reviews.translations import unapproved_machine_segments
+
         actions = super().get_actions(obj, user)
-        if actions and linked_team_member(user) is None:
+        if actions and (
+            linked_team_member(user) is None or unapproved_machine_segments(obj).exists()
+        ):
+            # Unlinked: told how to link (wagtail_hooks). Machine-translated: approved
+            # as a translation first (reviews.translations).
             return [action for action in actions if action[0] != "approve"]
         return actions
 
@@ -71,6 +77,10 @@ class MedicalReviewTask(AbstractGroupApprovalTask):
     class Meta:
         verbose_name = "medical review task"
         verbose_name_plural = "medical review tasks"
+        # Held by "Translators" and "Medical reviewers" (reviews.translations).
+        permissions = [
+            ("approve_machine_translation", "Can approve a machine translation for publishing")
+        ]
 
 
 @register_setting(icon="doc-full")
@@ -89,18 +99,30 @@ class ClinicalReviewSettings(BaseSiteSetting):
         help_text="Pages due within this many days are listed as due soon and reminded.",
     )
     reading_grade_target = models.DecimalField(
-        "target reading grade",
+        "target reading grade (English)",
         max_digits=3,
         decimal_places=1,
         default=8,
-        help_text="Flesch–Kincaid grade patients' text should not exceed (8 is about "
-        "age 13-14). Sections above it are named in the editor.",
+        help_text="English pages: the Flesch–Kincaid grade patients' text should not exceed "
+        "(8 is about age 13-14). Sections above it are named in the editor.",
+    )
+    # Its own scale, not a grade: Spanish pages are scored by Szigriszt-Pazos (reviews.readability).
+    spanish_reading_target = models.DecimalField(
+        "target reading score (Spanish)",
+        max_digits=4,
+        decimal_places=1,
+        default=55,
+        help_text="Spanish pages: the Szigriszt-Pazos score (INFLESZ scale, 0 to 100, higher "
+        "is easier) patients' text should reach. 55 to 65 is “normal” (secondary-school "
+        "reading, about grade 8 in English); 65 or more is “bastante fácil”. Sections below "
+        "it are named in the editor.",
     )
 
     panels = [
         FieldPanel("review_interval_months"),
         FieldPanel("due_soon_days"),
         FieldPanel("reading_grade_target"),
+        FieldPanel("spanish_reading_target"),
     ]
 
     class Meta:

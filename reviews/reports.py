@@ -1,4 +1,5 @@
-"""The "Clinical review due" report: live clinical pages overdue or due soon.
+"""The "Clinical review due" report: live clinical pages overdue or due soon, and
+translations whose source changed since their review.
 
 Which pages are due, and why, is `reviews.due` (shared with the dashboard,
 the explorer column and the reminders command); this module is the report's
@@ -28,6 +29,9 @@ from reviews.due import (
     review_settings,
     reviewers,
 )
+from reviews.translations import out_of_date_clinical_translations
+
+OUT_OF_DATE = "out_of_date"
 
 
 def report_url(state=None):
@@ -53,6 +57,13 @@ class ClinicalReviewDueFilterSet(WagtailFilterSet):
         method="filter_state",
     )
 
+    translation = django_filters.ChoiceFilter(
+        label="Translation",
+        empty_label="Any",
+        choices=[(OUT_OF_DATE, "Out of date")],
+        method="filter_translation",
+    )
+
     class Meta:
         model = Page
         fields = []
@@ -62,6 +73,9 @@ class ClinicalReviewDueFilterSet(WagtailFilterSet):
 
     def filter_state(self, queryset, name, value):
         return queryset.filter(review_state=value)
+
+    def filter_translation(self, queryset, name, value):
+        return queryset.filter(pk__in=self.request.stale_translations)
 
 
 def _date(value):
@@ -91,6 +105,12 @@ class ClinicalReviewDueView(EditorsOnlyMixin, ReportView):
             accessor="state_label",
             primary=lambda page: page.review_state == State.OVERDUE,
         ),
+        StatusTagColumn(
+            "translation",
+            label="Translation",
+            accessor="translation_label",
+            primary=lambda page: bool(page.translation_label),
+        ),
     ]
     list_export = [
         "title",
@@ -99,6 +119,7 @@ class ClinicalReviewDueView(EditorsOnlyMixin, ReportView):
         "review_due",
         "review_grade",
         "state_label",
+        "translation_label",
         "admin_url",
     ]
     export_headings = {
@@ -108,6 +129,7 @@ class ClinicalReviewDueView(EditorsOnlyMixin, ReportView):
         "review_due": "Next review due",
         "review_grade": "Reading grade",
         "state_label": "State",
+        "translation_label": "Translation",
         "admin_url": "Edit in the admin",
     }
     # Titles and names are typed by staff: never evaluated as formulas when opened.
@@ -121,10 +143,14 @@ class ClinicalReviewDueView(EditorsOnlyMixin, ReportView):
 
     def get_queryset(self):
         self.settings = review_settings(self.request)
-        pages = Page.objects.filter(pk__in=editable_pages(self.request.user))
-        self.queryset = due_for_review(
-            clinical_pages(due_soon_days=self.settings.due_soon_days, pages=pages)
+        pages = clinical_pages(
+            due_soon_days=self.settings.due_soon_days,
+            pages=Page.objects.filter(pk__in=editable_pages(self.request.user)),
         )
+        # Translations whose source changed since their review are listed however
+        # far off their due date (reviews.translations); the filter reads them too.
+        self.request.stale_translations = out_of_date_clinical_translations(pages)
+        self.queryset = due_for_review(pages, also=self.request.stale_translations)
         return super().get_queryset()
 
     def decorate_paginated_queryset(self, object_list):
@@ -134,6 +160,12 @@ class ClinicalReviewDueView(EditorsOnlyMixin, ReportView):
             member = people.get(page.review_reviewer_id)
             page.reviewer_name = member.display_name if member else ""
             page.state_label = State(page.review_state).label
+            changed = self.request.stale_translations.get(page.pk)
+            page.translation_label = (
+                f"Out of date: source changed {_date(timezone.localdate(changed))}"
+                if changed
+                else ""
+            )
             if page.review_grade is not None:  # SQLite hands back 9 for 9.0
                 page.review_grade = Decimal(page.review_grade).quantize(Decimal("0.1"))
             page.admin_url = self.request.build_absolute_uri(edit_url(page))

@@ -8,15 +8,29 @@ each clinical page type gets a `PageViewSet` whose explorer listing is
 Wagtail's own with one more column; its other views are Wagtail's defaults.
 """
 
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from wagtail.admin import messages
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.pages.listing import ExplorableIndexView
 from wagtail.admin.viewsets.pages import PageViewSet
+from wagtail.log_actions import log
+from wagtail.models import Page
 
 from reviews.due import DUE_STATES, State, due_counts, review_settings, state_of
 from reviews.governance import clinical_page_models
 from reviews.reports import report_url
+from reviews.translations import (
+    APPROVED_ACTION,
+    may_approve,
+    out_of_date,
+    synced_translation,
+    unapproved_machine_segments,
+)
 
 
 class ClinicalReviewPanel(Component):
@@ -43,7 +57,8 @@ class ClinicalReviewPanel(Component):
 
 
 class NextReviewDueColumn(Column):
-    """The page's next review due date, tagged when never reviewed, overdue or due soon."""
+    """The page's next review due date, tagged when never reviewed, overdue or due soon,
+    and a translation tagged when its source changed since its review (reviews.translations)."""
 
     cell_template_name = "reviews/admin/next_review_due_cell.html"
 
@@ -56,7 +71,15 @@ class NextReviewDueColumn(Column):
         context["state"] = state
         context["state_label"] = state.label if state != State.CURRENT else ""
         context["urgent"] = state == State.OVERDUE
+        context["source_changed"] = self.stale_translations(parent_context).get(instance.pk)
         return context
+
+    def stale_translations(self, parent_context):
+        """The listing's out-of-date translations, worked out once for all its rows."""
+        table = parent_context["table"]
+        if not hasattr(table, "stale_translations"):
+            table.stale_translations = out_of_date(list(table.data))
+        return table.stale_translations
 
 
 def explorer_columns():
@@ -72,3 +95,70 @@ def clinical_page_viewsets():
     return [
         PageViewSet(model=model, columns=explorer_columns()) for model in clinical_page_models()
     ]
+
+
+def approve_translation(request, page_id):
+    """A translator or medical reviewer approves a page's machine translation: the
+    passages as the machine wrote them, beside their source, then "Approve"."""
+    page = get_object_or_404(Page, pk=page_id).specific
+    if not page.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
+    segments = unapproved_machine_segments(page).select_related("translation_of")
+    edit_url = reverse("wagtailadmin_pages:edit", args=(page.pk,))
+    allowed = may_approve(request.user)
+    if request.method == "POST":
+        if not allowed:
+            raise PermissionDenied
+        count = segments.count()
+        if count:
+            tools = sorted({segment.tool_name for segment in segments if segment.tool_name})
+            log(
+                page,
+                APPROVED_ACTION,
+                user=request.user,
+                data={"segments": count, "machine_translators": tools},
+            )
+            messages.success(
+                request, f"Machine translation of “{page.title}” approved: it may be published."
+            )
+        return redirect(edit_url)
+    return TemplateResponse(
+        request,
+        "reviews/admin/approve_translation.html",
+        {"page": page, "segments": segments, "may_approve": allowed, "edit_url": edit_url},
+    )
+
+
+def submit_translation(request, page_id):
+    """Sends a synced translation to the medical review from wagtail-localize's editor,
+    which has no such button: a revision made from its segments, and the workflow started."""
+    page = get_object_or_404(Page, pk=page_id).specific
+    translation = synced_translation(page)
+    workflow = page.get_workflow()
+    if (
+        translation is None
+        or workflow is None
+        or not page.permissions_for_user(request.user).can_submit_for_moderation()
+    ):
+        raise PermissionDenied
+    edit_url = reverse("wagtailadmin_pages:edit", args=(page.pk,))
+    if page.workflow_in_progress:
+        messages.warning(request, f"“{page.title}” is already in {workflow.name.lower()}.")
+        return redirect(edit_url)
+    if request.method == "POST":
+        # Not wagtail-localize's save_target(publish=False): it writes the translation
+        # onto the live page too (wagtail-localize issue 655), before any review. A
+        # revision only, as Wagtail's "Submit" saves, which the approval publishes.
+        draft = translation.source.get_ephemeral_translated_instance(
+            translation.target_locale, fallback=True
+        )
+        draft.save_revision(user=request.user)
+        page.refresh_from_db()
+        workflow.start(page, request.user)
+        messages.success(request, f"“{page.title}” sent to {workflow.name.lower()}.")
+        return redirect(edit_url)
+    return TemplateResponse(
+        request,
+        "reviews/admin/submit_translation.html",
+        {"page": page, "workflow": workflow, "edit_url": edit_url},
+    )

@@ -196,3 +196,112 @@ def register_clinical_page_listings():
     from reviews.views import clinical_page_viewsets
 
     return clinical_page_viewsets()
+
+
+# Machine translation (reviews.translations): a page whose machine-translated passages
+# no person has approved is not published, whichever editor's button or POST asks.
+
+
+@hooks.register("register_permissions")
+def register_approve_translation_permission():
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.filter(
+        content_type__app_label="reviews", codename="approve_machine_translation"
+    )
+
+
+@hooks.register("register_log_actions")
+def register_translation_log_actions(actions):
+    from reviews.translations import APPROVED_ACTION, REFUSED_ACTION
+
+    actions.register_action(APPROVED_ACTION, "Translation approved", "Machine translation approved")
+    actions.register_action(
+        REFUSED_ACTION,
+        "Publishing refused",
+        "Publishing refused: machine translation not approved",
+    )
+
+
+def asks_to_publish(request):
+    """Whether a POST to the page editor publishes: Wagtail's editor, wagtail-localize's, or an approval."""
+    post = request.POST
+    return bool(
+        post.get("action-publish")
+        or post.get("action") == "publish"  # wagtail-localize's translation editor
+        or (post.get("action-workflow-action") and post.get("workflow-action-name") == "approve")
+    )
+
+
+def approval_url(page):
+    return reverse("reviews_approve_translation", args=(page.pk,))
+
+
+@hooks.register("before_edit_page")
+def refuse_unapproved_machine_translation(request, page):
+    """Refuse to publish, and say why; on opening the editor, say what is waiting."""
+    from django.shortcuts import redirect
+
+    from reviews.translations import REFUSED_ACTION, refusal_message, unapproved_machine_segments
+
+    waiting = unapproved_machine_segments(page).count()
+    if not waiting:
+        return None
+    button = [messages.button(approval_url(page), "Approve the translation")]
+    if request.method == "POST" and asks_to_publish(request):
+        log(page, REFUSED_ACTION, user=request.user, data={"segments": waiting})
+        messages.error(request, refusal_message(waiting), buttons=button)
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    if request.method == "GET":
+        messages.warning(
+            request,
+            f"{waiting} passage{'s' if waiting != 1 else ''} of this page "
+            f"{'were' if waiting != 1 else 'was'} machine-translated. It cannot be published "
+            "until a translator or medical reviewer approves the translation.",
+            buttons=button,
+        )
+    return None
+
+
+@hooks.register("before_edit_page")
+def offer_medical_review_of_a_translation(request, page):
+    """wagtail-localize's editor has no "Submit": the editor of a translated clinical page
+    is offered "Send to medical review" (reviews.views.submit_translation) instead."""
+    from reviews.translations import synced_translation
+
+    if request.method != "GET" or not is_clinical(page) or page.workflow_in_progress:
+        return
+    if page.get_workflow() is None or synced_translation(page) is None:
+        return
+    if not page.permissions_for_user(request.user).can_submit_for_moderation():
+        return
+    messages.info(
+        request,
+        "A translated clinical page is published by its own medical review. When the "
+        "translation is ready, send it to the medical reviewers.",
+        buttons=[
+            messages.button(
+                reverse("reviews_submit_translation", args=(page.pk,)), "Send to medical review"
+            )
+        ],
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_translation_urls():
+    from django.urls import path
+
+    from reviews.views import approve_translation, submit_translation
+
+    return [
+        path(
+            "reviews/translation/<int:page_id>/approve/",
+            approve_translation,
+            name="reviews_approve_translation",
+        ),
+        path(
+            "reviews/translation/<int:page_id>/submit/",
+            submit_translation,
+            name="reviews_submit_translation",
+        ),
+    ]

@@ -2,6 +2,11 @@
 
 One pipeline, the same on SQLite and PostgreSQL:
 
+0. Everything is in the language of the search's URL (`current_language`:
+   /es/search/ is Spanish): its stemmer and stop words (`sitesearch.text`),
+   its editors' synonyms, and only pages written in it (`in_language`), so a
+   Spanish search lists Spanish pages and never an English page as if it
+   were one.
 1. The query's words become **slots**, one per word; a run of words that is
    one of the editors' synonyms ("spinal tap") becomes one slot that any of
    its equivalents ("lumbar puncture") fills.
@@ -62,44 +67,55 @@ class Slot:
         return any(all(text.has_term(terms, stem) for stem in stems) for stems in self.alternatives)
 
 
-def word_slot(word):
-    return Slot(words=(word,), alternatives=((text.stem(word),),))
+def current_language():
+    """The language searched: the URL's (/es/search/ Spanish), read by the stemmer and stop words."""
+    return text.language_of(translation.get_language())
+
+
+def word_slot(word, language=text.DEFAULT_LANGUAGE):
+    return Slot(words=(word,), alternatives=((text.stem(word, language),),))
 
 
 def synonym_groups():
     """Each synonym as a list of terms, each term the tuple of its words.
 
     Kept with the site's version and the index's (saving a synonym moves the
-    latter): one cache read per search, not a query.
+    latter): one cache read per search, not a query. Only the synonyms of the
+    language searched (the kept copy is per language too).
     """
 
     def build():
         return [
             [tuple(term.split()) for term in synonym.term_list()]
-            for synonym in Synonym.objects.only("terms")
+            for synonym in Synonym.objects.filter(language=current_language()).only("terms")
         ]
 
     return versions.per_site_version(f"synonyms:{index_version()}", "all", build)
 
 
-def term_stems(words):
-    return tuple(dict.fromkeys(text.stem(word) for word in words if word not in text.STOPWORDS))
+def term_stems(words, language=text.DEFAULT_LANGUAGE):
+    common = text.stopwords(language)
+    return tuple(dict.fromkeys(text.stem(word, language) for word in words if word not in common))
 
 
-def make_slots(words, groups):
+def make_slots(words, groups, language=text.DEFAULT_LANGUAGE):
     """The slots of a query: synonyms' phrases first (longest), then single words.
 
-    Stopwords are left out (the index has none), unless the query has nothing else.
+    Stopwords (of the language searched) are left out (the index has none),
+    unless the query has nothing else.
     """
+    common = text.stopwords(language)
     by_stems = {}
     for group in groups:
-        alternatives = tuple(stems for stems in (term_stems(term) for term in group) if stems)
+        alternatives = tuple(
+            stems for stems in (term_stems(term, language) for term in group) if stems
+        )
         for term in group:
-            stems = tuple(text.stem(word) for word in term)
+            stems = tuple(text.stem(word, language) for word in term)
             if stems and len(alternatives) > 1:
                 by_stems.setdefault(stems, alternatives)
     longest = max((len(stems) for stems in by_stems), default=0)
-    query_stems = [text.stem(word) for word in words]
+    query_stems = [text.stem(word, language) for word in words]
     slots, i = [], 0
     while i < len(words):
         for size in range(min(longest, len(words) - i), 0, -1):
@@ -109,11 +125,11 @@ def make_slots(words, groups):
                 i += size
                 break
         else:
-            if words[i] not in text.STOPWORDS:
-                slots.append(word_slot(words[i]))
+            if words[i] not in common:
+                slots.append(word_slot(words[i], language))
             i += 1
     if not slots and words:
-        slots = [word_slot(word) for word in dict.fromkeys(words)]
+        slots = [word_slot(word, language) for word in dict.fromkeys(words)]
     return slots
 
 
@@ -236,15 +252,19 @@ def found_anywhere(slots, hits):
     return [n in found for n in range(len(slots))]
 
 
-def corrections_for(slots, hits, documents):
-    """A correction for each single word that no page has (and that could be a misspelling)."""
+def corrections_for(slots, hits, documents, language=text.DEFAULT_LANGUAGE):
+    """A correction for each single word that no page has (and that could be a misspelling).
+
+    Against the vocabulary of the pages searched (`documents`: one language's).
+    """
+    common = text.stopwords(language)
     fixes = {}
     for slot, found in zip(slots, found_anywhere(slots, hits), strict=True):
         word = slot.label
         if (
             found
             or slot.synonym
-            or word in text.STOPWORDS
+            or word in common
             or not word.isalpha()
             or not MIN_CORRECTED_LENGTH <= len(word) <= MAX_CORRECTED_LENGTH
         ):
@@ -261,16 +281,17 @@ def search(query, request=None, exact=False):
     `exact`: the patient asked for their own words ("search instead for"): no
     spelling correction.
     """
+    language = current_language()
     words = text.words(query)
     groups = synonym_groups()
     documents = searchable_documents(request)
-    slots = make_slots(words, groups)
+    slots = make_slots(words, groups, language)
     hits = fetch_hits(slots, documents)
 
-    fixes = {} if exact else corrections_for(slots, hits, documents)
+    fixes = {} if exact else corrections_for(slots, hits, documents, language)
     while fixes:
         # The corrected words are read again: "spinal tapp" becomes the synonym "spinal tap".
-        fixed_slots = make_slots([fixes.get(word, word) for word in words], groups)
+        fixed_slots = make_slots([fixes.get(word, word) for word in words], groups, language)
         fixed_hits = fetch_hits(fixed_slots, documents)
         found = found_anywhere(fixed_slots, fixed_hits)
         # A correction that found nothing after all is no correction.

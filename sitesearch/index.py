@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from modelsearch.backends.base import BaseIndex, BaseSearchBackend
 from modelsearch.index import SearchField
-from wagtail.models import Page, get_page_models
+from wagtail.models import Locale, Page, get_page_models
 
 from practice.sections import SectionsMixin
 from reviews.clinical import ClinicalReviewMixin
@@ -74,8 +74,25 @@ def section_headings(page):
     return [section["heading"] for section in page.sections if section["heading"]]
 
 
-def document_for(page):
-    """The search document of a specific page (unsaved)."""
+def locale_languages():
+    """Each locale's language code by its id (one query: a few rows)."""
+    return dict(Locale.objects.values_list("pk", "language_code"))
+
+
+def page_language(page, languages=None):
+    """The language of a page's words: its locale's (the site's default before it has one)."""
+    if not page.locale_id:
+        return text.DEFAULT_LANGUAGE
+    code = (languages or {}).get(page.locale_id) or page.locale.language_code
+    return text.language_of(code)
+
+
+def document_for(page, languages=None):
+    """The search document of a specific page (unsaved), its words stemmed in its language.
+
+    `languages`: `locale_languages()`, read once for a batch of pages.
+    """
+    language = page_language(page, languages)
     rest, heading_texts = [], section_headings(page)
     for field in page.get_search_fields():
         if not isinstance(field, SearchField) or field.field_name in NOT_SECTIONS:
@@ -87,16 +104,20 @@ def document_for(page):
     return SearchDocument(
         page_id=page.pk,
         clinical=isinstance(page, ClinicalReviewMixin),
-        title_terms=text.terms(page.title),
-        summary_terms=text.terms(summary_text(page)),
-        section_terms=text.terms(" ".join([*heading_texts, *rest])),
-        vocabulary=text.vocabulary(page.title, *heading_texts),
+        title_terms=text.terms(page.title, language),
+        summary_terms=text.terms(summary_text(page), language),
+        section_terms=text.terms(" ".join([*heading_texts, *rest]), language),
+        vocabulary=text.vocabulary(page.title, *heading_texts, language=language),
         shown_summary=shown_summary(page),
     )
 
 
 def save_documents(pages):
-    documents = [document_for(page) for page in pages if isinstance(page, Page)]
+    pages = [page for page in pages if isinstance(page, Page)]
+    if not pages:
+        return
+    languages = locale_languages()
+    documents = [document_for(page, languages) for page in pages]
     if not documents:
         return
     with transaction.atomic():

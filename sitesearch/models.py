@@ -7,13 +7,15 @@
   SQLite and PostgreSQL. It also keeps what a result shows of the page, so a
   search reads no page.
 - `Synonym`: words and phrases that mean the same to a patient ("spinal
-  tap", "lumbar puncture"), kept by editors under Settings › Search synonyms.
+  tap", "lumbar puncture"), kept by editors under Settings › Search synonyms,
+  each for one language's searches.
 - `QueryDailyOutcome`: beside Wagtail's daily hits per query
   (`wagtailsearchpromotions.QueryDailyHits`), how many of that day's searches
-  found nothing, or nothing as typed. Nothing here ties a search to a person: no IP address,
+  were made in each language, and how many found nothing, or nothing as typed. Nothing here ties a search to a person: no IP address,
   session, user or time finer than the day.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -57,6 +59,13 @@ def split_terms(value):
 
 
 class Synonym(models.Model):
+    # A Spanish search reads only Spanish synonyms ("punción lumbar", "punción espinal").
+    language = models.CharField(
+        max_length=7,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text="The site whose searches use these words: English, or Spanish (/es/).",
+    )
     terms = models.TextField(
         help_text="Two or more words or phrases that mean the same to a patient, one per line "
         "(for example “spinal tap” and “lumbar puncture”). A search for any of them finds "
@@ -69,7 +78,7 @@ class Synonym(models.Model):
     wagtail_reference_index_ignore = True
 
     class Meta:
-        ordering = ["terms"]
+        ordering = ["language", "terms"]
         verbose_name = "search synonym"
 
     def __str__(self):
@@ -89,6 +98,12 @@ class QueryDailyOutcome(models.Model):
         "wagtailsearchpromotions.Query", on_delete=models.CASCADE, related_name="daily_outcomes"
     )
     date = models.DateField()
+    # The site searched: English, or Spanish (/es/). The same words may be searched on both.
+    language = models.CharField(
+        max_length=7, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    # Searches of that day in that language (Wagtail's daily hits count both languages together).
+    searches = models.PositiveIntegerField(default=0)
     # Searches that showed nothing at all.
     no_results = models.PositiveIntegerField(default=0)
     # Searches that found no page with all the words as typed: nothing at all,
@@ -97,7 +112,9 @@ class QueryDailyOutcome(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["query", "date"], name="sitesearch_one_outcome_a_day")
+            models.UniqueConstraint(
+                fields=["query", "date", "language"], name="sitesearch_one_outcome_a_day_a_language"
+            )
         ]
         verbose_name = "daily search outcome"
 

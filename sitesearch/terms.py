@@ -1,9 +1,11 @@
 """What patients searched for, counted per day and nothing more; and the purge of old counts.
 
 Each search adds one to Wagtail's daily hits for its normalised query
-(`wagtailsearchpromotions.Query` / `QueryDailyHits`) and, when it found
-nothing as typed, to this app's `QueryDailyOutcome` for the same day. No IP
-address, session, user or time of day is stored anywhere. A query that looks
+(`wagtailsearchpromotions.Query` / `QueryDailyHits`, both languages together)
+and to this app's `QueryDailyOutcome` for the same day and the language of
+the site searched (English, or Spanish at /es/search/), with whether it found
+nothing, or nothing as typed. No IP address, session, user or time of day is
+stored anywhere. A query that looks
 like a phone number, an email address or a date (of birth) is not stored at
 all: patients type such things into search boxes, and they identify people.
 
@@ -68,22 +70,23 @@ def made_of_site_words(outcome):
     return not outcome.not_found or len(outcome.slots) == 1 and len(outcome.slots[0].words) == 1
 
 
-# (query, day): [searches, found nothing, nothing as typed], not yet written.
+# (query, day, language): [searches, found nothing, nothing as typed], not yet written.
 _pending = defaultdict(lambda: [0, 0, 0])
 _lock = threading.Lock()
 _flusher = None
 
 
-def record(raw_query, query, found_anything, as_typed):
+def record(raw_query, query, found_anything, as_typed, language=settings.LANGUAGE_CODE):
     """Count one search of `query` (cleaned) today; False when it is not kept.
 
     `found_anything`: the page showed results; `as_typed`: it showed pages with
-    every word the patient typed, uncorrected. Written by `flush`, in batches.
+    every word the patient typed, uncorrected; `language`: of the site searched.
+    Written by `flush`, in batches.
     """
     if not query or looks_personal(raw_query):
         return False
     with _lock:
-        counts = _pending[(query, timezone.localdate())]
+        counts = _pending[(query, timezone.localdate(), language)]
         counts[0] += 1
         if not as_typed:
             counts[1] += int(not found_anything)
@@ -103,11 +106,17 @@ def flush():
         return True
     try:
         with transaction.atomic():
-            for (query, date), (hits, no_results, not_as_typed) in batch.items():
+            for (query, date, language), (hits, no_results, not_as_typed) in batch.items():
                 stored = Query.get(query)
                 _add_hits(stored, date, hits)
-                if not_as_typed:
-                    add_outcome(stored, date, no_results=no_results, not_as_typed=not_as_typed)
+                add_outcome(
+                    stored,
+                    date,
+                    language,
+                    searches=hits,
+                    no_results=no_results,
+                    not_as_typed=not_as_typed,
+                )
     except DatabaseError:  # kept for the next flush: a search never fails for its count
         logger.warning("Search terms not counted yet; retried at the next flush", exc_info=True)
         with _lock:
@@ -153,15 +162,16 @@ def _start_flusher():
 atexit.register(flush)
 
 
-def add_outcome(query, date, **counts):
+def add_outcome(query, date, language=settings.LANGUAGE_CODE, **counts):
     changes = {name: F(name) + value for name, value in counts.items()}
-    if QueryDailyOutcome.objects.filter(query=query, date=date).update(**changes):
+    rows = QueryDailyOutcome.objects.filter(query=query, date=date, language=language)
+    if rows.update(**changes):
         return
     try:
         with transaction.atomic():
-            QueryDailyOutcome.objects.create(query=query, date=date, **counts)
+            QueryDailyOutcome.objects.create(query=query, date=date, language=language, **counts)
     except IntegrityError:  # another process made today's row first
-        QueryDailyOutcome.objects.filter(query=query, date=date).update(**changes)
+        rows.update(**changes)
 
 
 def purge(today=None):

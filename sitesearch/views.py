@@ -10,6 +10,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
+from django.utils.translation import pgettext, pgettext_lazy
 from django.views.decorators.http import require_GET
 from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.models import Page, Site
@@ -25,19 +26,19 @@ logger = logging.getLogger(__name__)
 
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_PAGE = 10
-# What the results call each kind of page; others use the model's own name.
+# What the results call each kind of page, in the language searched; others use the model's name.
 PAGE_TYPE_LABELS = {
-    "conditionpage": "Condition",
-    "procedurepage": "Procedure",
-    "locationpage": "Location",
-    "teammemberpage": "Our team",
-    "standardpage": "Information",
-    "homepage": "Home",
-    "conditionindexpage": "Conditions",
-    "procedureindexpage": "Procedures",
-    "locationindexpage": "Locations",
-    "teamindexpage": "Our team",
-    "appointmentrequestpage": "Appointments",
+    "conditionpage": pgettext_lazy("search result type", "Condition"),
+    "procedurepage": pgettext_lazy("search result type", "Procedure"),
+    "locationpage": pgettext_lazy("search result type", "Location"),
+    "teammemberpage": pgettext_lazy("search result type", "Our team"),
+    "standardpage": pgettext_lazy("search result type", "Information"),
+    "homepage": pgettext_lazy("search result type", "Home"),
+    "conditionindexpage": pgettext_lazy("search result type", "Conditions"),
+    "procedureindexpage": pgettext_lazy("search result type", "Procedures"),
+    "locationindexpage": pgettext_lazy("search result type", "Locations"),
+    "teamindexpage": pgettext_lazy("search result type", "Our team"),
+    "appointmentrequestpage": pgettext_lazy("search result type", "Appointments"),
 }
 # Words SQLite's full-text engine (FTS5) reads as operators when in capitals.
 FTS_OPERATORS = {"AND", "OR", "NOT", "NEAR"}
@@ -60,7 +61,7 @@ def clean_query(raw):
 def page_type_label(page):
     model = page.specific_class or type(page)
     name = model._meta.model_name
-    return PAGE_TYPE_LABELS.get(name, str(model._meta.verbose_name).capitalize())
+    return str(PAGE_TYPE_LABELS.get(name, str(model._meta.verbose_name).capitalize()))
 
 
 def shown_pages(ids):
@@ -106,7 +107,8 @@ def promotions(query_strings, request):
     """
 
     def build():
-        pages = public(Page.objects.live(), request).values("pk")
+        # Kept per language too: a Spanish search is never offered an English page.
+        pages = public(engine.in_language(Page.objects.live()), request).values("pk")
         found = {}
         for pick in (
             SearchPromotion.objects.filter(Q(page__isnull=True) | Q(page__in=pages))
@@ -195,7 +197,9 @@ def search(request):
                 "page": page,
                 "url": pick.external_link_url,
                 "title": page.title if page else pick.external_link_text or pick.external_link_url,
-                "type": page_type_label(page) if page else "Elsewhere",
+                "type": page_type_label(page)
+                if page
+                else pgettext("search result type", "Elsewhere"),
                 "summary": pick.description or (page.shown_summary if page else ""),
             }
         )
@@ -215,6 +219,7 @@ def search(request):
             query,
             found_anything=bool(hits or picks),
             as_typed=bool(picks) or outcome.as_typed,
+            language=engine.current_language(),
         )
     return private(render(request, "search/search.html", context))
 

@@ -15,8 +15,9 @@ class SynonymViewSet(ModelViewSet):
     menu_label = "Search synonyms"
     add_to_settings_menu = True
     menu_order = 910  # beside "Promoted search results"
-    form_fields = ["terms", "note"]
-    list_display = ["__str__", "note"]
+    form_fields = ["language", "terms", "note"]
+    list_display = ["__str__", "language", "note"]
+    list_filter = ["language"]
     search_fields = ["terms", "note"]
     inspect_view_enabled = False
 

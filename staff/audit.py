@@ -9,6 +9,7 @@ ACTIONS = {
     "staff.second_factor_enrolled": ("Second factor enrolled", "Enrolled a second factor"),
     "staff.second_factor_reset": ("Second factor reset", "Second factor reset"),
     "staff.recovery_code_used": ("Recovery code used", "Signed in with a recovery code"),
+    "staff.passkey_used": ("Passkey used", "Signed in with a passkey"),
     "staff.second_factor_failed": ("Failed second factor", "Wrong second-factor code"),
 }
 

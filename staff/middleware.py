@@ -38,6 +38,12 @@ def _open_paths():
         reverse("wagtailadmin_password_reset"),
         "/admin/password_reset/",
         reverse("wagtailadmin_javascript_catalog"),
+        # The icons every admin page fetches: redirected, the icon sprite's place in
+        # the page was filled with a second copy of the page (two <main>).
+        reverse("wagtailadmin_sprite"),
+        # The passkey's own steps (the library refuses to register a new one for
+        # someone who has a second factor and has not used it this session).
+        reverse("otp_webauthn:credential-registration-begin").removesuffix("registration/begin/"),
     )
 
 

@@ -3,6 +3,7 @@
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import ListingButton
 from wagtail.users.views import users
@@ -10,17 +11,29 @@ from wagtail.users.views import users
 
 def second_factor_status(user):
     # Annotated by the queryset below: one query for the page, not one per row.
-    if getattr(user, "has_second_factor", False):
-        return "Set up"
-    return "Not set up"
+    methods = [
+        name
+        for name, present in (
+            ("Authenticator app", getattr(user, "has_app", False)),
+            ("Passkey", getattr(user, "has_passkey", False)),
+        )
+        if present
+    ]
+    return ", ".join(methods) or "Not set up"
 
 
 class IndexView(users.IndexView):
     def get_base_queryset(self):
         from django.db.models import Exists, OuterRef
 
-        devices = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
-        return super().get_base_queryset().annotate(has_second_factor=Exists(devices))
+        def confirmed(model):
+            return Exists(model.objects.filter(user=OuterRef("pk"), confirmed=True))
+
+        return (
+            super()
+            .get_base_queryset()
+            .annotate(has_app=confirmed(TOTPDevice), has_passkey=confirmed(WebAuthnCredential))
+        )
 
     @cached_property
     def columns(self):
@@ -40,7 +53,9 @@ class IndexView(users.IndexView):
 
     def get_list_buttons(self, instance):
         buttons = super().get_list_buttons(instance)
-        if self.request.user.is_superuser and getattr(instance, "has_second_factor", False):
+        if self.request.user.is_superuser and (
+            getattr(instance, "has_app", False) or getattr(instance, "has_passkey", False)
+        ):
             buttons.insert(
                 0,
                 ListingButton(

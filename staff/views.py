@@ -1,23 +1,27 @@
-"""Enrolment, the code step, a superuser's reset and the idle keep-alive, in the admin."""
+"""Enrolment (app or passkey), the code step, a superuser's reset and the idle keep-alive, in the admin."""
 
 import segno
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
+from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
+from django_otp_webauthn.models import WebAuthnCredential
 from wagtail.admin import messages
 
 from staff import policy
 from staff.audit import record
+from staff.limits import count_failure, forget_failures, is_limited, limit_message
 from staff.models import StaffSecuritySettings
+from staff.passkeys import RECOVERY_CODES_DUE
 from staff.signals import end_sessions
 
 RECOVERY_CODES = 10
@@ -35,26 +39,36 @@ def _code(request):
     return "".join(request.POST.get("code", "").split())
 
 
+def _new_recovery_codes(user):
+    """Ten fresh single-use codes; the ones the person had before stop working."""
+    StaticDevice.objects.filter(user=user).delete()
+    static = StaticDevice.objects.create(user=user, name="Recovery codes")
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    static.token_set.bulk_create([StaticToken(device=static, token=c) for c in codes])
+    return codes
+
+
 def enrol(request):
-    """Set up an authenticator app: QR code (drawn here, no outside service) and a code to confirm."""
+    """Set up an authenticator app (QR code drawn here, no outside service, and a code to
+    confirm) or a passkey (staff/passkeys.py, through the browser)."""
     if not request.user.is_authenticated:
         return redirect("wagtailadmin_login")
+    if user_has_device(request.user, confirmed=True) and not policy.is_verified(request):
+        # Someone who has only the password must not replace the second factor with their own.
+        return redirect(f"{reverse('staff_verify')}?{urlencode({'next': _next(request)})}")
     key = request.session.get(ENROL_KEY)
     if key is None:
         key = request.session[ENROL_KEY] = default_key()
     device = TOTPDevice(user=request.user, name="Authenticator app", key=key, confirmed=False)
     error = None
     if request.method == "POST":
-        if _limited(request):
-            error = _limit_message()
+        if is_limited(request):
+            error = limit_message()
         elif device.verify_token(_code(request)):
             TOTPDevice.objects.filter(user=request.user).delete()
             device.confirmed = True
             device.save()
-            StaticDevice.objects.filter(user=request.user).delete()
-            static = StaticDevice.objects.create(user=request.user, name="Recovery codes")
-            codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
-            static.token_set.bulk_create([StaticToken(device=static, token=c) for c in codes])
+            codes = _new_recovery_codes(request.user)
             del request.session[ENROL_KEY]
             otp_login(request, device)
             record(request.user, "staff.second_factor_enrolled", data={"method": "totp"})
@@ -62,7 +76,7 @@ def enrol(request):
                 request, "staff/recovery_codes.html", {"codes": codes, "next": _next(request)}
             )
         else:
-            _count_failure(request)
+            count_failure(request)
             error = "That code is not right. Enter the six digits your app shows now."
     svg = segno.make(device.config_url, error="m").svg_inline(scale=5, title="QR code")
     return TemplateResponse(
@@ -72,33 +86,24 @@ def enrol(request):
     )
 
 
+def passkey_added(request):
+    """Where the browser goes once a passkey is registered: the recovery codes after a
+    first enrolment (once), otherwise back to where the person was."""
+    if not request.session.pop(RECOVERY_CODES_DUE, False):
+        messages.success(request, "Passkey added.")
+        return redirect(_next(request))
+    codes = _new_recovery_codes(request.user)
+    return TemplateResponse(
+        request,
+        "staff/recovery_codes.html",
+        {"codes": codes, "next": _next(request), "method": "passkey"},
+    )
+
+
 def _b32(hex_key):
     import base64
 
     return base64.b32encode(bytes.fromhex(hex_key)).decode().rstrip("=")
-
-
-def _limit_key(request):
-    return f"staff:otp-failures:{request.user.pk}"
-
-
-def _limited(request):
-    return cache.get(_limit_key(request), 0) >= settings.STAFF_OTP_FAILURE_LIMIT
-
-
-def _count_failure(request):
-    key = _limit_key(request)
-    cache.add(key, 0, timeout=settings.STAFF_OTP_COOLOFF_SECONDS)
-    cache.incr(key)
-    record(request.user, "staff.second_factor_failed")
-
-
-def _limit_message():
-    phone = StaffSecuritySettings.load().administrator_phone
-    message = "Too many wrong codes. Wait a few minutes and try again"
-    return (
-        f"{message}, or call the practice's administrator at {phone}." if phone else message + "."
-    )
 
 
 def verify(request):
@@ -108,18 +113,18 @@ def verify(request):
     error = None
     if request.method == "POST":
         code = _code(request)
-        if _limited(request):
-            error = _limit_message()
+        if is_limited(request):
+            error = limit_message()
         else:
             for device in TOTPDevice.objects.filter(user=request.user, confirmed=True):
                 if device.verify_token(code):
                     otp_login(request, device)
-                    cache.delete(_limit_key(request))
+                    forget_failures(request)
                     return redirect(_next(request))
             for device in StaticDevice.objects.filter(user=request.user, confirmed=True):
                 if device.verify_token(code.lower()):
                     otp_login(request, device)
-                    cache.delete(_limit_key(request))
+                    forget_failures(request)
                     record(request.user, "staff.recovery_code_used")
                     left = device.token_set.count()
                     messages.warning(
@@ -128,9 +133,17 @@ def verify(request):
                         "Set up your authenticator app again if you lost it.",
                     )
                     return redirect(_next(request))
-            _count_failure(request)
+            count_failure(request)
             error = "That code is not right."
-    return TemplateResponse(request, "staff/verify.html", {"error": error, "next": _next(request)})
+    context = {
+        "error": error,
+        "next": _next(request),
+        "has_app": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
+        "has_passkey": WebAuthnCredential.objects.filter(
+            user=request.user, confirmed=True
+        ).exists(),
+    }
+    return TemplateResponse(request, "staff/verify.html", context)
 
 
 def reset(request, user_id):
@@ -141,10 +154,17 @@ def reset(request, user_id):
     person = get_object_or_404(get_user_model(), pk=user_id)
     if request.method != "POST":
         return TemplateResponse(request, "staff/reset_confirm.html", {"person": person})
-    TOTPDevice.objects.filter(user=person).delete()
-    StaticDevice.objects.filter(user=person).delete()
+    removed = [
+        method
+        for method, model in (
+            ("totp", TOTPDevice),
+            ("passkey", WebAuthnCredential),
+            ("recovery_codes", StaticDevice),
+        )
+        if model.objects.filter(user=person).delete()[0]
+    ]
     end_sessions([person.pk])
-    record(person, "staff.second_factor_reset", by=request.user)
+    record(person, "staff.second_factor_reset", by=request.user, data={"removed": removed})
     messages.success(request, f"Second factor of {person.get_username()} reset.")
     return redirect("wagtailusers_users:index")
 

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.templatetags.static import static
-from django.urls import path
+from django.urls import include, path
 from django.utils.html import format_html
 from wagtail import hooks
 
@@ -14,6 +14,8 @@ def staff_urls():
         path("second-factor/verify/", views.verify, name="staff_verify"),
         path("second-factor/reset/<int:user_id>/", views.reset, name="staff_reset"),
         path("second-factor/keep-alive/", views.keep_alive, name="staff_keep_alive"),
+        path("second-factor/passkey/added/", views.passkey_added, name="staff_passkey_added"),
+        path("second-factor/passkey/", include("staff.passkeys")),
     ]
 
 

@@ -227,6 +227,25 @@ class TestSetAside:
         assert set(rows) == {spam.reference}
         assert rows[spam.reference]["Why it was set aside"] == "hidden field filled in"
 
+    def test_only_a_set_aside_request_says_why_it_was_set_aside(
+        self, client, front_desk_user, patient_request
+    ):
+        spam = factories.AppointmentRequestFactory(
+            status=Status.SPAM, spam_reasons="hidden field filled in"
+        )
+        client.force_login(front_desk_user)
+
+        def labels(appointment):
+            page = soup(client.get(f"{BASE}inspect/{appointment.pk}/"))
+            return [text(dt) for dt in page.select("main dt")]
+
+        assert "Why it was set aside" in labels(spam)
+        page = soup(client.get(f"{BASE}inspect/{spam.pk}/"))
+        answers = {text(dt): text(dt.find_next_sibling("dd")) for dt in page.select("main dt")}
+        assert answers["Message"] == "—"  # left empty: a dash, not a bare label
+        assert "Why it was set aside" not in labels(patient_request)
+        assert not any("spam" in label.lower() for label in labels(patient_request))
+
     def test_a_set_aside_request_is_restored_from_one_button(self, client, front_desk_user, home):
         spam = factories.AppointmentRequestFactory(
             status=Status.SPAM, spam_reasons="2 links in the message; form key missing"

@@ -4,6 +4,7 @@ that offer it (checkboxes, not a multi-select that needs Ctrl-click), and saving
 import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
+from wagtail.models import Locale
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from procedures.sections import SECTION_FIELDS
@@ -86,3 +87,16 @@ def test_conditions_and_locations_are_ticked_and_saving_keeps_them(
     draft = procedure.get_latest_revision_as_object()
     assert {page.title for page in draft.conditions.all()} == {"Headache", "Neck Pain"}
     assert [page.title for page in draft.locations.all()] == ["Virtual Appointment"]
+
+
+def test_only_pages_in_the_procedures_language_are_offered(
+    client, editor_user, procedure, condition, locations
+):
+    spanish = Locale.objects.get(language_code="es")
+    translated = condition.copy_for_translation(spanish, copy_parents=True)
+    translated.title = "Dolor de cabeza"
+    translated.save_revision().publish()
+    client.force_login(editor_user)
+    soup = BeautifulSoup(client.get(edit_url(procedure)).content, "html.parser")
+    assert choices(soup, "conditions") == {"Headache": False}
+    assert choices(soup, "locations") == {"Stamford, CT": False, "Virtual Appointment": False}

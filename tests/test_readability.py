@@ -202,3 +202,142 @@ def test_other_pages_keep_wagtails_readability_score(client, editor, home):
 
     assert checks.select("[data-content-readability-score]")
     assert not checks.select("[data-reading-level-verdict]")
+
+
+# Spanish pages: the Szigriszt-Pazos score (INFLESZ scale: higher is easier), target 55.
+FACIL = (
+    "Le llamamos el día antes. No coma nada después de la medianoche. "
+    "Venga con un familiar que lo lleve a casa."
+)
+DIFICIL = (
+    "La administración perioperatoria de anticoagulantes requiere una evaluación "
+    "individualizada y multidisciplinaria de las complicaciones tromboembólicas y "
+    "hemorrágicas, considerando simultáneamente la farmacocinética específica de cada fármaco."
+)
+SECCIONES_FACILES = {
+    "overview": f"<p>{FACIL}</p>",
+    "preparation": bullets("Traiga la lista de sus medicinas.", "Le llamamos el día antes."),
+    "reasons": bullets("Para aliviar el dolor.", "Para ver de dónde viene el dolor."),
+    "during": bullets("Se acuesta de lado.", "Dura unos quince minutos."),
+    "follow_up": bullets("Descanse ese día.", "Le llamamos en una semana."),
+    "risks_intro": "La mayoría se siente bien.",
+    "common_risks": bullets("Le puede doler la espalda.", "Le puede salir un moretón."),
+    "serious_risks": bullets("Una infección, que es rara.", "Un sangrado, que es raro."),
+    "related_tests": bullets("Puede que le hagan una prueba antes."),
+    "aftercare_call_911": bullets("Se le hinchan la cara o los labios."),
+}
+
+
+@pytest.fixture
+def spanish_index(home, procedure_index):
+    from wagtail.models import Locale
+
+    spanish = Locale.objects.get(language_code="es")
+    home_es = home.copy_for_translation(spanish)
+    home_es.save_revision().publish()
+    index_es = procedure_index.copy_for_translation(spanish)
+    index_es.title, index_es.slug = "Procedimientos", "procedimientos"
+    index_es.save_revision().publish()
+    return index_es
+
+
+@pytest.fixture
+def pagina(spanish_index):
+    """A Spanish procedure page: every section easy but its preparation."""
+    return factories.ProcedurePageFactory(
+        parent=spanish_index,
+        title="Punción lumbar",
+        slug="puncion-lumbar",
+        **{**SECCIONES_FACILES, "preparation": f"<p>{DIFICIL}</p>"},
+    )
+
+
+class TestSpanishPages:
+    def test_easy_spanish_reads_easy_and_hard_spanish_reads_hard(self, pagina):
+        assert readability.scale_for(pagina) is readability.SPANISH
+        # INFLESZ: 65 and more "bastante fácil", under 40 "muy difícil".
+        assert readability.grade(FACIL, readability.SPANISH) >= 65
+        assert readability.grade(DIFICIL, readability.SPANISH) < 40
+
+    def test_only_the_hard_section_misses_the_spanish_target(self, pagina):
+        grades = readability.section_grades(pagina)
+        missed = readability.above_target(grades, 55, readability.SPANISH)
+
+        assert [section.id for section in missed] == ["preparation"]
+        assert readability.verdict(grades, 55, readability.SPANISH) == readability.Verdict(
+            "Below target", "1 section scores below 55: harder than the target."
+        )
+
+    def test_the_panel_speaks_of_scores_and_the_spanish_target(self, client, editor, pagina):
+        shown = panel(client, editor, pagina)
+
+        hard = readability.grade(DIFICIL, readability.SPANISH)
+        heading = next(
+            s.heading for s in readability.section_grades(pagina) if s.id == "preparation"
+        )
+        assert text(one(shown, ".reading-grades__verdict")) == (
+            "Readability: Below target. 1 section scores below 55: harder than the target."
+        )
+        assert texts(shown.select(".reading-grades__above li")) == [f"{heading} ({hard})"]
+        assert "Below score 55:" in text(shown)
+        assert f"Whole page: score {readability.overall_grade(pagina)}" in text(shown)
+        assert "Szigriszt-Pazos" in text(shown)
+        assert "target is a score of 55 or more" in text(shown)
+        assert "grade" not in text(one(shown, ".reading-grades__sections"))
+
+        checks = checks_panel(client, editor, pagina)
+        assert text(one(checks, "[data-reading-level-verdict]")) == "Below target"
+
+    def test_the_spanish_target_is_its_own_setting(self, client, editor, pagina):
+        settings = ClinicalReviewSettings.for_site(Site.objects.get(is_default_site=True))
+        settings.spanish_reading_target = Decimal(-50)  # every section reaches it
+        settings.reading_grade_target = Decimal(1)  # English only: no effect here
+        settings.save()
+
+        shown = panel(client, editor, pagina)
+
+        assert text(one(shown, ".reading-grades__verdict")) == (
+            "Readability: Good. Every section scores -50 or more."
+        )
+
+    def test_an_easy_spanish_page_is_good_in_both_panels(self, client, editor, pagina):
+        draft = pagina.get_latest_revision_as_object()
+        draft.preparation = SECCIONES_FACILES["preparation"]
+        draft.save_revision()
+
+        assert text(one(panel(client, editor, pagina), ".reading-grades__verdict")) == (
+            "Readability: Good. Every section scores 55 or more."
+        )
+        assert text(one(checks_panel(client, editor, pagina), "[data-reading-level-verdict]")) == (
+            "Good"
+        )
+
+    def test_publishing_stores_the_spanish_score(self, pagina):
+        pagina.save_revision().publish()
+        pagina.refresh_from_db()
+
+        assert pagina.reading_grade == readability.overall_grade(pagina)
+        assert pagina.reading_grade > 40  # a score, not a grade: one hard section of ten
+
+    def test_scores_need_no_network(self, pagina, monkeypatch):
+        import socket
+
+        def refuse(*args, **kwargs):
+            raise AssertionError("textstat tried the network")
+
+        monkeypatch.setattr(socket.socket, "connect", refuse)
+        monkeypatch.setattr(socket, "create_connection", refuse)
+
+        assert readability.overall_grade(pagina) is not None
+
+    def test_grading_never_reads_nor_moves_textstats_global_language(self, page, pagina):
+        english_by_textstat = textstat.flesch_kincaid_grade(HARD)
+        english, spanish = readability.overall_grade(page), readability.overall_grade(pagina)
+        assert textstat.flesch_kincaid_grade(HARD) == english_by_textstat
+        # What textstat's module functions use: another thread may have set it to anything.
+        textstat.set_lang("de_DE")
+        try:
+            assert readability.overall_grade(page) == english
+            assert readability.overall_grade(pagina) == spanish
+        finally:
+            textstat.set_lang("en_US")

@@ -121,6 +121,7 @@ def test_lists_never_reviewed_first_then_by_due_date_and_not_a_fresh_page(client
         "Next review due": shown(days(-10)),
         "Reading grade": "9.0",
         "State": "Overdue",
+        "Translation": "",
     }
     assert due_soon["State"] == "Due soon"
 
@@ -195,6 +196,7 @@ def test_csv_export_has_the_rows(client, editor, pages):
         "Next review due",
         "Reading grade",
         "State",
+        "Translation",
         "Edit in the admin",
     ]
     assert [line[0] for line in lines] == [
@@ -210,7 +212,8 @@ def test_csv_export_has_the_rows(client, editor, pages):
         "9.0",
         "Overdue",
     ]
-    assert overdue[6].endswith(reverse("wagtailadmin_pages:edit", args=(pages["overdue"].pk,)))
+    assert overdue[6] == ""  # an English page: no translation to be out of date
+    assert overdue[7].endswith(reverse("wagtailadmin_pages:edit", args=(pages["overdue"].pk,)))
 
 
 def test_csv_export_keeps_the_filter(client, editor, pages):

@@ -105,10 +105,14 @@ class TestSynonyms:
     def test_editors_keep_synonyms_in_the_admin(self, client, editor):
         client.force_login(editor)
         url = reverse("search_synonyms:add")
-        response = client.post(url, {"terms": "spinal tap\nLumbar Puncture", "note": ""})
+        form = soup(client.get(url))
+        assert one(form, "select[name=language] option[selected]")["value"] == "en"
+        response = client.post(
+            url, {"language": "en", "terms": "spinal tap\nLumbar Puncture", "note": ""}
+        )
         assert response.status_code == 302
         assert Synonym.objects.get().term_list() == ["spinal tap", "lumbar puncture"]
-        refused = client.post(url, {"terms": "only one", "note": ""})
+        refused = client.post(url, {"language": "en", "terms": "only one", "note": ""})
         assert refused.status_code == 200 and Synonym.objects.count() == 1
 
 
@@ -150,22 +154,29 @@ class TestSearchTermsReport:
         assert (nothing.no_results, nothing.not_as_typed) == (1, 1)
         corrected = QueryDailyOutcome.objects.get(query__query_string="sholder injection")
         assert (corrected.no_results, corrected.not_as_typed) == (0, 1)
-        assert not QueryDailyOutcome.objects.filter(query__query_string="knee injection")
+        found = QueryDailyOutcome.objects.get(query__query_string="knee injection")
+        assert (found.language, found.searches, found.no_results, found.not_as_typed) == (
+            "en",
+            2,
+            0,
+            0,
+        )
 
         client.force_login(editor)
         table = one(soup(self.report(client)), "table.listing")
         assert texts(table.select("thead th")) == [
             "Search term",
+            "Language",
             "Searches",
             "Found nothing",
             "Nothing as typed",
             "Last searched",
         ]
-        rows = [texts(tr.select("td"))[:4] for tr in table.select("tbody tr")]
+        rows = [texts(tr.select("td"))[:5] for tr in table.select("tbody tr")]
         assert rows == [  # most searched first
-            ["knee injection", "2", "0", "0"],
-            ["sholder injection", "1", "0", "1"],
-            ["xylophone", "1", "1", "1"],
+            ["knee injection", "English", "2", "0", "0"],
+            ["sholder injection", "English", "1", "0", "1"],
+            ["xylophone", "English", "1", "1", "1"],
         ]
         nothing_only = one(soup(self.report(client, found="nothing")), "table.listing")
         assert [texts(tr.select("td"))[0] for tr in nothing_only.select("tbody tr")] == [
@@ -173,8 +184,10 @@ class TestSearchTermsReport:
         ]
         csv = b"".join(self.report(client, export="csv").streaming_content).decode()
         lines = csv.splitlines()
-        assert lines[0] == "Search term,Searches,Found nothing,Nothing as typed,Last searched"
-        assert lines[1] == f"knee injection,2,0,0,{today.isoformat()}"
+        assert lines[0] == (
+            "Search term,Language,Searches,Found nothing,Nothing as typed,Last searched"
+        )
+        assert lines[1] == f"knee injection,English,2,0,0,{today.isoformat()}"
 
     @pytest.mark.parametrize(
         "query",
@@ -202,7 +215,16 @@ class TestSearchTermsReport:
 
     def test_nothing_but_the_query_and_the_day_is_kept(self):
         fields = {f.name for f in QueryDailyOutcome._meta.get_fields()}
-        assert fields == {"id", "query", "date", "no_results", "not_as_typed"}
+        # The language is the site's (English, or Spanish at /es/search/), never the patient's.
+        assert fields == {
+            "id",
+            "query",
+            "date",
+            "language",
+            "searches",
+            "no_results",
+            "not_as_typed",
+        }
         assert {f.name for f in QueryDailyHits._meta.get_fields()} == {
             "id",
             "query",

@@ -228,3 +228,46 @@ class TestIdleTimeoutWhileEditing:
             assert form.find("input", attrs={"name": "title"})["value"] == "Parking and drop-off"
         page.refresh_from_db()
         assert page.title == "Parking"  # a draft, not published
+
+
+class TestAnEditScreenLeftOpen:
+    """Wagtail's edit screen pings its editing session every 10 seconds on its own
+    (concurrent-editing notices): a screen left open on a front-desk computer still
+    signs out after the idle period; a person who works there does not."""
+
+    @pytest.fixture
+    def page(self, home):
+        return factories.StandardPageFactory(parent=home, title="Parking", slug="parking")
+
+    def ping_url(self, client, page):
+        edit = BeautifulSoup(
+            client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content, "html.parser"
+        )
+        url = edit.select_one("form.w-editing-sessions")["data-w-swap-src-value"]
+        assert url.startswith("/admin/editing-sessions/ping/")
+        return url
+
+    def test_the_pings_alone_do_not_keep_the_session(self, superuser, page):
+        start = dt.datetime.now(dt.UTC)
+        with time_machine.travel(start, tick=False):
+            boss = signed_in(superuser)
+            ping = self.ping_url(boss, page)
+        for seconds in range(10, 15 * 60, 10):
+            with time_machine.travel(start + dt.timedelta(seconds=seconds), tick=False):
+                assert boss.post(ping, HTTP_X_REQUESTED_WITH="fetch").status_code == 200
+        with time_machine.travel(start + dt.timedelta(minutes=15, seconds=10), tick=False):
+            # The next ping finds the session ended: a 401 the screen can handle.
+            assert boss.post(ping, HTTP_X_REQUESTED_WITH="fetch").status_code == 401
+            assert is_signed_out(boss)
+
+    def test_a_person_working_on_the_screen_stays_signed_in(self, superuser, page):
+        start = dt.datetime.now(dt.UTC)
+        with time_machine.travel(start, tick=False):
+            boss = signed_in(superuser)
+            ping = self.ping_url(boss, page)
+        with time_machine.travel(start + dt.timedelta(minutes=10), tick=False):
+            boss.post(ping, HTTP_X_REQUESTED_WITH="fetch")
+            self.ping_url(boss, page)  # opens the edit screen again: activity
+        with time_machine.travel(start + dt.timedelta(minutes=20), tick=False):
+            assert boss.post(ping, HTTP_X_REQUESTED_WITH="fetch").status_code == 200
+            assert boss.get(HOME).status_code == 200

@@ -24,18 +24,26 @@ def _grade_number(value):
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
 
 
+def _scale_and_target(page, request):
+    """The page's language's scale and the practice's target on it (Settings › Clinical review)."""
+    scale = readability.scale_for(page)
+    return scale, _grade_number(scale.target_of(review_settings(request)))
+
+
 @register.inclusion_tag("reviews/admin/reading_grades.html")
 def reading_grades(page, request=None):
-    """The reading grade of the page as edited: overall, per section, and those above target."""
-    target = _grade_number(review_settings(request).reading_grade_target)
+    """The reading level of the page as edited: overall, per section, and those off target."""
+    scale, target = _scale_and_target(page, request)
     sections = readability.section_grades(page)
     return {
+        "scale": scale,
+        "explained": scale.explained.format(target=target),
         "target": target,
         "overall": readability.overall_grade(page),
         "stored": getattr(page, "reading_grade", None),
         "sections": sections,
-        "above": readability.above_target(sections, target),
-        "verdict": readability.verdict(sections, target),
+        "above": readability.above_target(sections, target, scale),
+        "verdict": readability.verdict(sections, target, scale),
     }
 
 
@@ -44,5 +52,5 @@ def reading_level_verdict(page, request=None):
     """The Reading level verdict of a clinical page as edited; None for other pages."""
     if not isinstance(page, ClinicalReviewMixin):
         return None
-    target = _grade_number(review_settings(request).reading_grade_target)
-    return readability.verdict(readability.section_grades(page), target)
+    scale, target = _scale_and_target(page, request)
+    return readability.verdict(readability.section_grades(page), target, scale)
