@@ -49,7 +49,7 @@ def set_up(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reviews", "0002_groups_and_medical_review_workflow"),
+        ("reviews", "0003_spanish_reading_target"),
     ]
 
     operations = [
