@@ -75,7 +75,9 @@ wait_for() {  # URL
 
 serve_both() {  # PAGE_CACHE_SECONDS
   for side in old new; do
-    (cd "$(checkout_of $side)" && env $(side_env $side) PAGE_CACHE_SECONDS=$1 HOST=127.0.0.1 PORT=$(port_of $side) \
+    # exec: the background job's pid is setsid's, so it leads the server's own process
+    # group and `kill -- -pid` stops gunicorn too (without exec the group was another).
+    (cd "$(checkout_of $side)" && exec env $(side_env $side) PAGE_CACHE_SECONDS=$1 HOST=127.0.0.1 PORT=$(port_of $side) \
       setsid bash deploy/serve.sh >"$WORK/serve-$side.log" 2>&1) &
     PIDS+=($!)
   done

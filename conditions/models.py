@@ -201,10 +201,14 @@ class ConditionPage(CachedPageMixin, ClinicalReviewMixin, SectionsMixin, SEOMixi
             node["possibleTreatment"] = treatments
         return node
 
-    @kept_with_page("condition-links")
+    # Named anew when what it holds changes: a copy kept by the code before is not read.
+    @kept_with_page("condition-listings")
     def listed_pages(self, request):
-        """The treatments (and whether there are more) and the related conditions it lists."""
+        """The treatments (and whether there are more), the related conditions and our
+        physicians' publications it lists (a publication saved, deleted or relinked purges
+        the page: `Publication.pages_showing_it`)."""
         return {
+            "publications": list(self.publications.all()),
             "treatments": (self.treatments(request), self.more_treatments),
             "related": list(
                 public(
@@ -223,4 +227,5 @@ class ConditionPage(CachedPageMixin, ClinicalReviewMixin, SectionsMixin, SEOMixi
         self._treatments, self.more_treatments = listed["treatments"]
         context["treatments"] = self._treatments
         context["related"] = listed["related"]
+        context["publications"] = listed["publications"]
         return context

@@ -64,9 +64,9 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        # Which purges are still pending is read once per request, for the page
-        # and every part of it kept in the cache.
-        token = versions.begin_request()
+        # Which purges are still pending, and the versions, are read once per request,
+        # for the page and every part of it kept in the cache.
+        token = versions.begin_request(request.path)
         try:
             return self.serve(request)
         finally:

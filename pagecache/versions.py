@@ -9,6 +9,15 @@ Every process of every node reads the same versions: the cache is shared
 (Redis, or on one machine without Redis a cache on disk that every worker,
 task worker and cron job opens), never a per-process memory.
 
+A request reads the versions once, in one round trip with the first thing it
+looks up (the page, or its first part), and every part of the page is checked
+against those. A process also keeps its own copy of each part it built or
+read (`_local`), but serves it only when the versions it was kept under are
+the ones just read from the shared cache, no purge of them is pending, and
+the cache answered: a purge seen by any process of any node moves the shared
+versions, so no process serves its own copy of what it covers. Without it each
+part would be a second read of the cache (on disk, a query to SQLite each).
+
 Versions are tokens, never counters: a purge writes a token never used
 before, so a version evicted from the cache (or lost when Redis restarts)
 comes back as a token no stored copy carries, never as an old number that an
@@ -38,8 +47,11 @@ ever served, and what is rebuilt is waited for or built again, never reused.
 import contextvars
 import hashlib
 import logging
+import pickle
 import secrets
+import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -59,10 +71,29 @@ WAIT_SECONDS = 2.0
 # How often one process tries again to deliver purges it finds pending.
 RETRY_SECONDS = 1.0
 
-# The version keys with a purge pending, read once per request (the middleware
-# sets it); None outside a request, where each read asks the database.
-_pending_in_request = contextvars.ContextVar("pagecache_pending", default=None)
+# How many parts one process keeps its own copy of (the least recently used go first).
+LOCAL_PARTS = 4000
+
+
+class _RequestVersions:
+    """What one request read once: the purges pending, and the versions as the cache holds them."""
+
+    def __init__(self, pending, path_key):
+        self.pending = pending
+        # Read with the first lookup: the request's path's version besides what that lookup asks.
+        self.path_key = path_key
+        self.found = {}
+
+
+# Set by the middleware for the length of a request; None outside one, where
+# each read asks the database and the cache.
+_in_request = contextvars.ContextVar("pagecache_request_versions", default=None)
 _last_delivery_attempt = 0.0
+
+# {key: (versions, pickled value)}: this process's copies of parts, see the module's note.
+# Pickled, as a cache would keep them: each request gets objects of its own.
+_local = OrderedDict()
+_local_lock = threading.Lock()
 
 
 def path_hash(path):
@@ -83,6 +114,7 @@ def _write_version(key, token=None):
     """Give `key` a new token (or `token`); the token once the cache holds it (read back: a
     fail-open cache that skipped the write must not count as a purge), else None."""
     token = token or _new_token()
+    _forget_versions_read()
     try:
         cache.set(key, token, timeout=None)
         return token if cache.get(key) == token else None
@@ -98,9 +130,9 @@ def _pending_table():
 
 def pending_purges():
     """{version key: the token its latest recorded purge gave it} (one query, usually empty)."""
-    memo = _pending_in_request.get()
-    if memo is not None:
-        return memo
+    state = _in_request.get()
+    if state is not None:
+        return state.pending
     return _read_pending()
 
 
@@ -122,8 +154,11 @@ def _not_taken(pending, found):
     return {key for key, token in pending.items() if found.get(key) != token}
 
 
-def begin_request():
-    """Read the pending purges once for this request; deliver any the cache missed (throttled)."""
+def begin_request(path=None):
+    """Read the pending purges once for this request; deliver any the cache missed (throttled).
+
+    `path`: the request's path, whose version is read with the first lookup.
+    """
     global _last_delivery_attempt
     pending = _read_pending()
     if pending and time.monotonic() - _last_delivery_attempt > RETRY_SECONDS:
@@ -135,11 +170,20 @@ def begin_request():
             _last_delivery_attempt = time.monotonic()
             deliver_pending(missed)
             pending = _read_pending()
-    return _pending_in_request.set(pending)
+    return _in_request.set(
+        _RequestVersions(pending, path_version_key(path) if path is not None else None)
+    )
 
 
 def end_request(token):
-    _pending_in_request.reset(token)
+    _in_request.reset(token)
+
+
+def _forget_versions_read():
+    """A version was written by this process: the request reads them again from the cache."""
+    state = _in_request.get()
+    if state is not None:
+        state.found.clear()
 
 
 def deliver_pending(keys=None):
@@ -225,6 +269,9 @@ def _current(version_keys, found):
             token = cache.get(key)
             if token is None:
                 return None
+            state = _in_request.get()
+            if state is not None:
+                state.found[key] = token
         versions.append(token)
     return tuple(versions)
 
@@ -249,11 +296,8 @@ def read_with_previous(key, version_keys):
     cache is down.
     """
     version_keys = _with_withdrawn(version_keys)
-    found = cache.get_many([*version_keys, key])
-    pending = pending_purges()
-    if pending and _not_taken({k: pending[k] for k in version_keys if k in pending}, found):
-        return None, NOT_STORED, NOT_STORED
-    versions = _current(version_keys, found)
+    found = _read_versions(version_keys, key)
+    versions = _checked(version_keys, found)
     stored = found.get(key)
     if versions is None or stored is None:
         return versions, NOT_STORED, NOT_STORED
@@ -264,6 +308,64 @@ def read_with_previous(key, version_keys):
         if stored[0][withdrawn_at] == versions[withdrawn_at]:
             return versions, NOT_STORED, stored[1]
     return versions, NOT_STORED, NOT_STORED
+
+
+def _read_versions(version_keys, key=None):
+    """{version key: token} for `version_keys` (and `key`'s stored value under `key`, if
+    given): in a request, the versions it has not read yet are read with `key` in one round
+    trip and kept for the rest of the request; a key the cache does not hold is absent."""
+    state = _in_request.get()
+    if state is None:
+        return cache.get_many([*version_keys, key] if key is not None else version_keys)
+    missing = [k for k in version_keys if k not in state.found]
+    if not missing:
+        found = {k: state.found[k] for k in version_keys}
+        if key is not None:
+            stored = cache.get(key)
+            if stored is not None:
+                found[key] = stored
+        return found
+    if state.path_key is not None and state.path_key not in state.found:
+        missing.append(state.path_key)
+    read = cache.get_many([*dict.fromkeys(missing), *([key] if key is not None else [])])
+    for version_key in missing:
+        if version_key in read:
+            state.found[version_key] = read[version_key]
+    found = {k: state.found[k] for k in version_keys if k in state.found}
+    if key is not None and key in read:
+        found[key] = read[key]
+    return found
+
+
+def _checked(version_keys, found):
+    """The current versions at `version_keys` from `found`, or None when nothing may be served
+    or stored under them: a purge of one of them pending, or the cache not answering."""
+    pending = pending_purges()
+    if pending and _not_taken({k: pending[k] for k in version_keys if k in pending}, found):
+        return None
+    return _current(version_keys, found)
+
+
+def _local_copy(key, versions):
+    """This process's copy of `key` if it was kept under exactly `versions`, else NOT_STORED."""
+    with _local_lock:
+        kept = _local.get(key)
+        if kept is None or kept[0] != versions:
+            return NOT_STORED
+        _local.move_to_end(key)
+    return pickle.loads(kept[1])  # noqa: S301 - pickled by this process, never read from outside
+
+
+def _keep_locally(key, versions, value):
+    try:
+        pickled = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+    except Exception:  # noqa: BLE001 - what cannot be pickled is not kept (the cache would refuse it too)
+        return
+    with _local_lock:
+        _local[key] = (versions, pickled)
+        _local.move_to_end(key)
+        while len(_local) > LOCAL_PARTS:
+            _local.popitem(last=False)
 
 
 def read(key, version_keys):
@@ -312,11 +414,22 @@ def _kept(key, version_keys, build):
     previous copy if the purge only refreshed, or wait for the rebuild if it
     withdrew a page (building it themselves if it takes too long).
     """
+    version_keys = _with_withdrawn(version_keys)
     try:
+        if _in_request.get() is not None:
+            # The versions first (read once per request): this process's own copy under
+            # them saves reading the part from the cache.
+            versions = _checked(version_keys, _read_versions(version_keys))
+            if versions is None:
+                return build()
+            value = _local_copy(key, versions)
+            if value is not NOT_STORED:
+                return value
         versions, value, previous = read_with_previous(key, version_keys)
     except Exception:  # noqa: BLE001 - a cache that is down: build it every time
         return build()
     if value is not NOT_STORED:
+        _keep_locally(key, versions, value)
         return value
     if versions is None:
         return build()
@@ -333,6 +446,8 @@ def _kept(key, version_keys, build):
             cache.set(key, (versions, value), timeout=site_parts_cache_seconds())
         except Exception:  # noqa: BLE001
             logger.warning("Page cache unavailable: %s not stored", key)
+        else:
+            _keep_locally(key, versions, value)
     finally:
         if claimed:
             release_rebuild(key)

@@ -4,11 +4,18 @@ import gzip
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import Page, PageViewRestriction
 
+from pagecache.versions import (
+    SITE_VERSION_KEY,
+    WITHDRAWN_KEY,
+    deliver_pending,
+    path_version_key,
+)
 from practice.models import FooterLink, PracticeSettings
 from tests import factories
 
@@ -208,6 +215,48 @@ class TestWhatEveryPageShows:
         # purges still pending (pagecache.versions). (+3 since issue 19: the site
         # notices and closures, practice.notices, and the procedure's self-pay prices.)
         assert len(built_every_time) == 21 and len(second) == 2
+
+    def test_a_second_render_reads_the_versions_once_for_all_its_parts(
+        self, client, tree, monkeypatch
+    ):
+        """Each kept part (menu, footer, trail, route, listed pages, ...) is not a read of
+        the shared cache of its own: on disk each would be a query to SQLite."""
+        shared = caches["default"]
+        round_trips = []
+        real_get = shared.get
+
+        def get(key, *args, **kwargs):
+            round_trips.append([key])
+            return real_get(key, *args, **kwargs)
+
+        def get_many(keys, *args, **kwargs):
+            round_trips.append(list(keys))
+            return {key: real_get(key) for key in keys}
+
+        monkeypatch.setattr(shared, "get", get)
+        monkeypatch.setattr(shared, "get_many", get_many)
+        # The tree's purges, delivered as after their commit (a test's transaction never commits).
+        deliver_pending()
+        client.get(tree["block"].url)
+        round_trips.clear()
+        client.get(tree["block"].url)
+
+        ours = [keys for keys in round_trips if keys[0].startswith("pagecache:")]
+        assert sorted(sum(ours, [])) == sorted(
+            [SITE_VERSION_KEY, WITHDRAWN_KEY, path_version_key(tree["block"].url)]
+        )
+        assert len(ours) == 1
+
+    def test_a_purge_made_by_another_worker_reaches_the_parts_this_one_kept(self, client, tree):
+        about = publish_change(tree["about"], show_in_menus=True)
+        assert "About" in self.menu_and_footer(client, tree["other"])[0]
+        # Another worker renames the page: the database changes and its purge moves the
+        # site's version in the shared cache; nothing runs in this process.
+        Page.objects.filter(pk=about.pk).update(title="About us")
+        assert "About us" not in self.menu_and_footer(client, tree["other"])[0]  # still kept
+        caches["default"].set(SITE_VERSION_KEY, "moved-by-another-worker", timeout=None)
+
+        assert "About us" in self.menu_and_footer(client, tree["other"])[0]
 
     def test_each_page_marks_its_own_place_in_the_menu(self, client, tree):
         publish_change(tree["about"], show_in_menus=True)

@@ -446,6 +446,8 @@ def test_changing_a_publication_purges_the_pages_that_show_it(
     client, settings, research, physician, condition
 ):
     settings.PAGE_CACHE_SECONDS = 600
+    # The parts of pages kept between changes too (a condition keeps what it lists).
+    settings.SITE_PARTS_CACHE_SECONDS = 600
     publication = factories.PublicationFactory(title="First title")
     publication.team_members.set([physician])
     pages = [research, physician]
