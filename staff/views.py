@@ -1,6 +1,9 @@
 """Enrolment (app or passkey), the code step, a superuser's reset and the idle keep-alive, in the admin."""
 
+from functools import wraps
+
 import segno
+from csp.utils import build_policy
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -28,6 +31,21 @@ RECOVERY_CODES = 10
 ENROL_KEY = "staff_enrol_totp_key"
 
 
+def _site_policy(view):
+    """The public site's Content-Security-Policy (scripts, styles and fetches from the
+    site itself only) on the sign-in steps, which the admin's exclusion would leave
+    without one: Wagtail's scripts there, django-otp-webauthn's and ours are all files."""
+
+    @wraps(view)
+    def with_policy(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code != 302:
+            response.headers["Content-Security-Policy"] = build_policy()
+        return response
+
+    return with_policy
+
+
 def _next(request):
     url = request.POST.get("next") or request.GET.get("next") or "/admin/"
     if url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
@@ -48,6 +66,7 @@ def _new_recovery_codes(user):
     return codes
 
 
+@_site_policy
 def enrol(request):
     """Set up an authenticator app (QR code drawn here, no outside service, and a code to
     confirm) or a passkey (staff/passkeys.py, through the browser)."""
@@ -86,6 +105,7 @@ def enrol(request):
     )
 
 
+@_site_policy
 def passkey_added(request):
     """Where the browser goes once a passkey is registered: the recovery codes after a
     first enrolment (once), otherwise back to where the person was."""
@@ -106,6 +126,7 @@ def _b32(hex_key):
     return base64.b32encode(bytes.fromhex(hex_key)).decode().rstrip("=")
 
 
+@_site_policy
 def verify(request):
     """The code step after the password: a code from the app, or a recovery code."""
     if not request.user.is_authenticated:
@@ -177,6 +198,7 @@ def keep_alive(request):
     return HttpResponse(status=204)
 
 
+@_site_policy
 def lockout(request, original_response=None, credentials=None):
     """django-axes: too many failed sign-ins for this username or from this client.
 

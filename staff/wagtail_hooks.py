@@ -37,3 +37,16 @@ def idle_warning_js():
         settings.STAFF_IDLE_WARNING_SECONDS,
         reverse("staff_keep_alive"),
     )
+
+
+@hooks.register("register_account_menu_item")
+def second_factor_menu_item(request):
+    """Account › More actions: add a passkey beside the app, or set the app up again."""
+    from django.urls import reverse
+
+    return {
+        "url": reverse("staff_enrol"),
+        "label": "Second sign-in step",
+        "help_text": "Add a passkey, or set up your authenticator app again "
+        "(that gives you new recovery codes).",
+    }

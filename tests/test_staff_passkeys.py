@@ -186,3 +186,25 @@ def test_superuser_sees_passkeys_and_the_reset_removes_them(
     assert client.get(HOME)["Location"].startswith(reverse("wagtailadmin_login"))
     sign_in(client)
     assert client.get(HOME)["Location"].startswith(reverse("staff_enrol"))
+
+
+def test_someone_with_the_app_adds_a_passkey_from_their_account(client, frontdesk, passkey):
+    device = TOTPDevice.objects.create(user=frontdesk, name="app", confirmed=True)
+    StaticDevice.objects.create(user=frontdesk, name="Recovery codes").token_set.create(
+        token="keepme12"
+    )
+    sign_in(client)
+    client.post(
+        reverse("staff_verify"),
+        {"code": str(totp(device.bin_key)).zfill(6)},
+    )
+    account = soup(client.get(reverse("wagtailadmin_account")))
+    link = account.find("a", string="Second sign-in step")
+    assert link["href"] == reverse("staff_enrol")
+    assert client.get(link["href"]).status_code == 200
+    assert register(client, passkey).status_code == 200
+    added = client.get(reverse("staff_passkey_added"), follow=True)
+    assert "Passkey added." in text(soup(added))
+    # The recovery codes the person already keeps still work: none are replaced.
+    assert StaticDevice.objects.get(user=frontdesk).token_set.filter(token="keepme12").exists()
+    assert WebAuthnCredential.objects.filter(user=frontdesk, confirmed=True).count() == 1
