@@ -354,3 +354,20 @@ def publish_translation_as_a_review(request, page):
     # wagtail-localize publishes once the transaction commits: stamp after it.
     transaction.on_commit(stamp)
     return response
+
+
+@hooks.register("before_edit_page")
+def tell_reviewers_where_to_approve_a_translation(request, page):
+    """wagtail-localize's editor has no "Approve": its reviewer is sent to the dashboard's list."""
+    from reviews.translations import synced_translation
+
+    if request.method != "GET" or not reviews_it(request.user, page):
+        return
+    if synced_translation(page) is None:
+        return
+    messages.info(
+        request,
+        "The translation editor has no “Approve”: approve this page or request changes "
+        "under “Awaiting your review” on your dashboard.",
+        buttons=[messages.button(reverse("wagtailadmin_home"), "Dashboard")],
+    )

@@ -213,6 +213,20 @@ class TestMedicalReviewOfATranslation:
         procedure_es.refresh_from_db()
         assert procedure_es.workflow_in_progress
         assert procedure_es.last_reviewed is None
+        # Told where its Approve is: the dashboard, which offers it.
+        assert "under “Awaiting your review” on your dashboard" in admin_messages(response)
+        approve_url = reverse(
+            "wagtailadmin_pages:workflow_action",
+            args=(procedure_es.pk, "approve", procedure_es.current_workflow_task_state.pk),
+        )
+        dashboard = soup(client.get(reverse("wagtailadmin_home")))
+        offered = {
+            value
+            for element in dashboard.find_all(True)
+            for value in element.attrs.values()
+            if isinstance(value, str)
+        }
+        assert any(approve_url in value for value in offered)
 
     def test_translating_again_keeps_the_spanish_pages_own_stamps(
         self, spanish, procedure, physician, es, after_commit
