@@ -305,3 +305,69 @@ def register_translation_urls():
             name="reviews_submit_translation",
         ),
     ]
+
+
+@hooks.register("before_edit_page")
+def publish_translation_as_a_review(request, page):
+    """ "Publish in Español" in wagtail-localize's editor, by a medical reviewer, is their
+    review of the Spanish page, as "Publish" is in Wagtail's editor (record_direct_publish).
+
+    Runs after the machine translation check; a page already in review is approved
+    through the review, whose record the plain publish would skip.
+    """
+    from django.db import transaction
+    from django.shortcuts import redirect
+    from wagtail_localize.views.edit_translation import edit_translation
+
+    from reviews.stamps import stamp_review
+    from reviews.translations import synced_translation
+
+    if request.method != "POST" or request.POST.get("action") != "publish":
+        return None
+    if not is_clinical(page):
+        return None
+    translation = synced_translation(page)
+    if translation is None:
+        return None
+    if page.workflow_in_progress:
+        messages.error(
+            request,
+            "Not published: this page is in medical review. Approve it (or request changes) "
+            "from “Awaiting your review” on your dashboard.",
+        )
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    published_before = page.live_revision_id
+    response = edit_translation(request, translation, page)
+
+    def stamp():
+        published = type(page.specific).objects.get(pk=page.pk)
+        if not published.live or published.live_revision_id == published_before:
+            return  # refused, or invalid: nothing was published
+        member = linked_team_member(request.user)
+        if member is None:
+            messages.warning(
+                request, f"Published without a medical review stamp. {NOT_LINKED_MESSAGE}"
+            )
+            return
+        stamp_review(published, member, request.user)
+
+    # wagtail-localize publishes once the transaction commits: stamp after it.
+    transaction.on_commit(stamp)
+    return response
+
+
+@hooks.register("before_edit_page")
+def tell_reviewers_where_to_approve_a_translation(request, page):
+    """wagtail-localize's editor has no "Approve": its reviewer is sent to the dashboard's list."""
+    from reviews.translations import synced_translation
+
+    if request.method != "GET" or not reviews_it(request.user, page):
+        return
+    if synced_translation(page) is None:
+        return
+    messages.info(
+        request,
+        "The translation editor has no “Approve”: approve this page or request changes "
+        "under “Awaiting your review” on your dashboard.",
+        buttons=[messages.button(reverse("wagtailadmin_home"), "Dashboard")],
+    )

@@ -182,6 +182,52 @@ class TestMedicalReviewOfATranslation:
         assert procedure_es.reviewer_id == physician.pk
         assert procedure_es.last_reviewed == timezone.localdate()
 
+    def test_a_reviewers_publish_in_the_translation_editor_is_their_review(
+        self, client, spanish, reviewer, physician, after_commit
+    ):
+        procedure_es = spanish["procedure"]
+        client.force_login(reviewer)
+        with after_commit():
+            client.post(
+                reverse("wagtailadmin_pages:edit", args=(procedure_es.pk,)), {"action": "publish"}
+            )
+        procedure_es.refresh_from_db()
+        assert procedure_es.reviewer_id == physician.pk
+        assert procedure_es.last_reviewed == timezone.localdate()
+        assert PageLogEntry.objects.filter(page=procedure_es, action="reviews.stamp").exists()
+
+    def test_a_translation_in_review_is_not_published_around_the_review(
+        self, client, spanish, editor, reviewer, after_commit
+    ):
+        procedure_es = spanish["procedure"]
+        procedure_es.save_revision(user=editor)
+        Workflow.objects.get(name="Medical review").start(procedure_es, editor)
+        client.force_login(reviewer)
+        with after_commit():
+            response = client.post(
+                reverse("wagtailadmin_pages:edit", args=(procedure_es.pk,)),
+                {"action": "publish"},
+                follow=True,
+            )
+        assert "this page is in medical review" in admin_messages(response)
+        procedure_es.refresh_from_db()
+        assert procedure_es.workflow_in_progress
+        assert procedure_es.last_reviewed is None
+        # Told where its Approve is: the dashboard, which offers it.
+        assert "under “Awaiting your review” on your dashboard" in admin_messages(response)
+        approve_url = reverse(
+            "wagtailadmin_pages:workflow_action",
+            args=(procedure_es.pk, "approve", procedure_es.current_workflow_task_state.pk),
+        )
+        dashboard = soup(client.get(reverse("wagtailadmin_home")))
+        offered = {
+            value
+            for element in dashboard.find_all(True)
+            for value in element.attrs.values()
+            if isinstance(value, str)
+        }
+        assert any(approve_url in value for value in offered)
+
     def test_translating_again_keeps_the_spanish_pages_own_stamps(
         self, spanish, procedure, physician, es, after_commit
     ):
