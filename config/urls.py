@@ -33,7 +33,6 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("search/", include("sitesearch.urls")),
-    path("newsletter/", include("newsletter.urls")),
     # Browsers and crawlers ask for /favicon.ico whatever the page links to.
     path("favicon.ico", lambda request: redirect(static("favicon.svg"), permanent=True)),
 ]
@@ -61,4 +60,9 @@ if settings.DEBUG:
 
 # Pages in English at their unprefixed URLs, and in Spanish under /es/
 # (practice.middleware.URLLanguageMiddleware: the URL alone sets the language).
-urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)
+# The newsletter's pages too: /newsletter/ in English, /es/newsletter/ in Spanish.
+urlpatterns += i18n_patterns(
+    path("newsletter/", include("newsletter.urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)
