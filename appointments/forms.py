@@ -4,6 +4,13 @@ Plain Django form, rendered by the page without JavaScript. Spam checks (a
 honeypot and a signed start time) are read by the view, not by `is_valid()`:
 a post that trips them is still stored, as Spam, so a real patient is never
 lost.
+
+The form speaks the page's language (English at today's URL, Spanish at /es/,
+locale/es/LC_MESSAGES/django.po): its labels, help, choices and messages. What
+it stores does not depend on the language: choices as their codes (the admin
+shows the model's English labels), and the English page a patient chose (a
+location, a reason, a physician) even when its Spanish translation's title was
+the one offered, so the front desk reads every request in English.
 """
 
 import re
@@ -16,10 +23,14 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
+from django.utils import translation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from appointments.records import REASON_PAGE_MODELS, AppointmentRequest
 from locations.models import LocationPage
+from practice.languages import locale_code
 from practice.navigation import at_most, public
 from team.models import TeamMemberPage
 
@@ -30,7 +41,7 @@ HONEYPOT_FIELD = "website"
 # One message for every unusable phone value, too long or not a number: a value
 # over the limit is not a phone number either (browsers stop at maxlength anyway),
 # and a length-dependent message would make two wrong numbers answer differently.
-INVALID_PHONE = "Enter a valid phone number, including the area code, like (203) 555-0142."
+INVALID_PHONE = _("Enter a valid phone number, including the area code, like (203) 555-0142.")
 
 Request = AppointmentRequest
 
@@ -46,7 +57,15 @@ class OfferedPageChoiceField(forms.ModelChoiceField):
     Whatever else is posted (another page's id, a number too large for the
     database, digits of another script) is "invalid_choice", a form error:
     nothing unlisted ever reaches a query.
+
+    The pages offered are the English ones; each is labelled with its title in
+    the page's language (`titles`, set by the form) when it has a translation.
     """
+
+    titles = None
+
+    def label_from_instance(self, obj):
+        return (self.titles or {}).get(obj.pk) or super().label_from_instance(obj)
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -80,142 +99,211 @@ def form_started_token(at=None):
 
 
 def too_long(label, limit):
-    return f"{label} must be {limit} characters or fewer. Please shorten it."
+    return format_lazy(
+        _("{label} must be {limit} characters or fewer. Please shorten it."),
+        label=label,
+        limit=limit,
+    )
+
+
+def in_language(choices, labels):
+    """A model's choices as the form offers them: the stored codes, labels in the page's language.
+
+    The model's own labels stay English: they are what the front desk reads in the admin.
+    """
+    return [(value, labels[value]) for value in choices.values]
+
+
+CONTACT_LABELS = {
+    Request.ContactMethod.PHONE: _("Phone call"),
+    Request.ContactMethod.EMAIL: _("Email"),
+}
+PATIENT_STATUS_LABELS = {
+    Request.PatientStatus.NEW: _("New patient"),
+    Request.PatientStatus.RETURNING: _("Returning patient"),
+}
+PAYMENT_LABELS = {
+    Request.Payment.INSURANCE: _("Insurance"),
+    Request.Payment.SELF_PAY: _("No insurance, or paying myself"),
+    Request.Payment.NOT_SURE: _("Not sure"),
+}
+TIMES_LABELS = {
+    Request.PreferredTimes.MORNINGS: _("Weekday mornings"),
+    Request.PreferredTimes.AFTERNOONS: _("Weekday afternoons"),
+    Request.PreferredTimes.ANY: _("Any time"),
+}
+
+
+def source_language(queryset):
+    """The pages in the site's first language: the ones a request stores, in every language."""
+    return queryset.filter(locale__language_code=settings.LANGUAGE_CODE)
+
+
+def titles_in_language(pages, language=None):
+    """{English page id: its live translation's title in `language` (the active one)}.
+
+    Empty in English, and for pages not translated yet (they keep their English title).
+    """
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    if language == settings.LANGUAGE_CODE:
+        return {}
+    by_key = {page.translation_key: page.pk for page in pages}
+    translated = Page.objects.live().filter(
+        translation_key__in=by_key, locale__language_code=language
+    )
+    return {by_key[key]: title for key, title in translated.values_list("translation_key", "title")}
+
+
+def in_source_language(page):
+    """The English page of `page` (itself if it is English, or has no English source)."""
+    if page is None or locale_code(page.locale_id) == settings.LANGUAGE_CODE:
+        return page
+    return (
+        type(page)
+        .objects.filter(translation_key=page.translation_key)
+        .filter(locale__language_code=settings.LANGUAGE_CODE)
+        .first()
+        or page
+    )
 
 
 class AppointmentRequestForm(forms.Form):
     first_name = forms.CharField(
+        label=_("First name"),
         max_length=100,
         error_messages={
-            "required": "Enter your first name.",
-            "max_length": too_long("First name", 100),
+            "required": _("Enter your first name."),
+            "max_length": too_long(_("First name"), 100),
         },
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = forms.CharField(
+        label=_("Last name"),
         max_length=100,
         error_messages={
-            "required": "Enter your last name.",
-            "max_length": too_long("Last name", 100),
+            "required": _("Enter your last name."),
+            "max_length": too_long(_("Last name"), 100),
         },
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
     phone = forms.CharField(
-        label="Phone number",
+        label=_("Phone number"),
         max_length=30,
-        help_text="For example (203) 555-0142.",
+        help_text=_("For example (203) 555-0142."),
         error_messages={
-            "required": "Enter a phone number we can call you on.",
+            "required": _("Enter a phone number we can call you on."),
             "max_length": INVALID_PHONE,
         },
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
     # Needed only when the patient asks to be contacted by email (`clean`).
     email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         max_length=254,
         required=False,
-        help_text="Needed if you would like us to contact you by email.",
+        help_text=_("Needed if you would like us to contact you by email."),
         error_messages={
-            "required": "Enter your email address.",
-            "invalid": "Enter an email address like name@example.com.",
-            "max_length": too_long("Email address", 254),
+            "required": _("Enter your email address."),
+            "invalid": _("Enter an email address like name@example.com."),
+            "max_length": too_long(_("Email address"), 254),
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     preferred_contact = forms.ChoiceField(
-        label="How should we contact you?",
-        choices=Request.ContactMethod.choices,
+        label=_("How should we contact you?"),
+        choices=in_language(Request.ContactMethod, CONTACT_LABELS),
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose how we should contact you."},
+        error_messages={"required": _("Choose how we should contact you.")},
     )
     patient_status = forms.ChoiceField(
-        label="Have you been to our practice before?",
-        choices=Request.PatientStatus.choices,
+        label=_("Have you been to our practice before?"),
+        choices=in_language(Request.PatientStatus, PATIENT_STATUS_LABELS),
         widget=forms.RadioSelect,
-        error_messages={"required": "Tell us whether you are a new or returning patient."},
+        error_messages={"required": _("Tell us whether you are a new or returning patient.")},
     )
     location = OfferedPageChoiceField(
-        label="Preferred location",
+        label=_("Preferred location"),
         queryset=LocationPage.objects.none(),
         widget=forms.RadioSelect,
         empty_label=None,
         error_messages={
-            "required": "Choose a location.",
-            "invalid_choice": "Choose one of the locations listed.",
+            "required": _("Choose a location."),
+            "invalid_choice": _("Choose one of the locations listed."),
         },
     )
     reason = forms.ChoiceField(
-        label="Reason for your visit",
-        help_text="Choose the procedure or condition, or “Not sure”.",
+        label=_("Reason for your visit"),
+        help_text=_("Choose the procedure or condition, or “Not sure”."),
         error_messages={
-            "required": "Choose a reason, or “Not sure”.",
-            "invalid_choice": "Choose one of the reasons listed.",
+            "required": _("Choose a reason, or “Not sure”."),
+            "invalid_choice": _("Choose one of the reasons listed."),
         },
     )
     preferred_times = forms.ChoiceField(
-        label="When are you usually free?",
-        choices=Request.PreferredTimes.choices,
+        label=_("When are you usually free?"),
+        choices=in_language(Request.PreferredTimes, TIMES_LABELS),
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose when you are usually free."},
+        error_messages={"required": _("Choose when you are usually free.")},
     )
     insurance = forms.CharField(
-        label="Insurance (optional)",
+        label=_("Insurance (optional)"),
         max_length=100,
         required=False,
-        help_text="The name of your insurance plan, if you have one.",
-        error_messages={"max_length": too_long("Insurance", 100)},
+        help_text=_("The name of your insurance plan, if you have one."),
+        error_messages={"max_length": too_long(_("Insurance"), 100)},
     )
     payment = forms.ChoiceField(
-        label="How will you pay? (optional)",
-        choices=Request.Payment.choices,
+        label=_("How will you pay? (optional)"),
+        choices=in_language(Request.Payment, PAYMENT_LABELS),
         required=False,
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Choose one of the ways to pay listed."},
+        error_messages={"invalid_choice": _("Choose one of the ways to pay listed.")},
     )
     # Access and language (all optional): what the front desk arranges before the visit.
     preferred_language = forms.CharField(
-        label="Preferred language (optional)",
+        label=_("Preferred language (optional)"),
         max_length=60,
         required=False,
-        help_text="For example Spanish, Polish or American Sign Language.",
-        error_messages={"max_length": too_long("Preferred language", 60)},
+        help_text=_("For example Spanish, Polish or American Sign Language."),
+        error_messages={"max_length": too_long(_("Preferred language"), 60)},
         widget=forms.TextInput(attrs={"autocomplete": "language"}),
     )
     needs_interpreter = forms.BooleanField(
-        label="I need an interpreter. Interpreters are free of charge.",
+        label=_("I need an interpreter. Interpreters are free of charge."),
         required=False,
     )
     accessibility_needs = forms.CharField(
-        label="Accessibility needs (optional)",
+        label=_("Accessibility needs (optional)"),
         max_length=500,
         required=False,
-        help_text="For example wheelchair access, a hearing loop, large print or extra time.",
+        help_text=_("For example wheelchair access, a hearing loop, large print or extra time."),
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": too_long("Accessibility needs", 500)},
+        error_messages={"max_length": too_long(_("Accessibility needs"), 500)},
     )
     physician = OfferedPageChoiceField(
-        label="Preferred physician (optional)",
+        label=_("Preferred physician (optional)"),
         queryset=TeamMemberPage.objects.none(),
         required=False,
-        empty_label="No preference",
-        error_messages={"invalid_choice": "Choose one of the physicians listed."},
+        empty_label=_("No preference"),
+        error_messages={"invalid_choice": _("Choose one of the physicians listed.")},
     )
     message = forms.CharField(
-        label="Anything else we should know? (optional)",
+        label=_("Anything else we should know? (optional)"),
         max_length=1000,
         required=False,
-        help_text="Up to 1,000 characters. Please do not include your medical history; "
-        "we will go over it with you.",
+        help_text=_(
+            "Up to 1,000 characters. Please do not include your medical history; "
+            "we will go over it with you."
+        ),
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"max_length": too_long("Your message", 1000)},
+        error_messages={"max_length": too_long(_("Your message"), 1000)},
     )
     consent = forms.BooleanField(
-        label="I agree to be contacted by the practice about this request.",
-        error_messages={"required": "Tick the box so that we may contact you."},
+        label=_("I agree to be contacted by the practice about this request."),
+        error_messages={"required": _("Tick the box so that we may contact you.")},
     )
     # Spam traps: hidden from people (and from assistive technology), filled in by bots.
-    website = forms.CharField(required=False, label="Leave this field empty")
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
     started = forms.CharField(required=False, widget=forms.HiddenInput)
     form_key = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -223,10 +311,15 @@ class AppointmentRequestForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["location"].queryset = LocationPage.objects.live().public().order_by("path")
-        self.fields["physician"].queryset = (
+        self.fields["location"].queryset = source_language(
+            LocationPage.objects.live().public().order_by("path")
+        )
+        self.fields["physician"].queryset = source_language(
             TeamMemberPage.objects.live().public().filter(is_physician=True).order_by("title")
         )
+        for name in ("location", "physician"):
+            field = self.fields[name]
+            field.titles = titles_in_language(field.queryset.only("id", "translation_key"))
         self.reason_pages = reason_pages()
         if self.is_bound:
             # A reason the page offered only because the patient's link named it.
@@ -263,22 +356,29 @@ class AppointmentRequestForm(forms.Form):
             ) or self.offer_reason(find_reason_page(slug=slug, kind=key))
             if page is not None:
                 self.initial["reason"] = str(page.pk)
+        # A Spanish page's link names its own slug or id: the English page is the one offered.
         slug = query.get("location")
         if slug:
-            location = self.fields["location"].queryset.filter(slug=slug).first()
-            if location:
+            location = in_source_language(
+                LocationPage.objects.live().public().filter(slug=slug).first()
+            )
+            if location and self.fields["location"].queryset.filter(pk=location.pk).exists():
                 self.initial["location"] = location.pk
         # From a team member's page: "Request appointment" carries ?physician=<id>.
         physician = str(query.get("physician", ""))
         if PAGE_ID.fullmatch(physician):
-            chosen = self.fields["physician"].queryset.filter(pk=int(physician)).first()
-            if chosen:
+            chosen = in_source_language(
+                TeamMemberPage.objects.live().public().filter(pk=int(physician)).first()
+            )
+            if chosen and self.fields["physician"].queryset.filter(pk=chosen.pk).exists():
                 self.initial["physician"] = chosen.pk
 
     def offer_reason(self, page):
         """Add `page` to the reasons offered (a site with more than a menu lists). Returns it."""
         if page is not None and all(p.pk != page.pk for p in self.reason_pages):
-            self.reason_pages = sorted([*self.reason_pages, page], key=lambda p: p.title)
+            self.reason_pages = sorted(
+                [*self.reason_pages, *label_reasons([page])], key=lambda p: p.shown_title
+            )
             self.fields["reason"].choices = reason_choices(self.reason_pages)
         return page
 
@@ -318,7 +418,7 @@ class AppointmentRequestForm(forms.Form):
             and "email" not in self.errors
         ):
             self.add_error(
-                "email", "Enter your email address, or choose a phone call instead of email."
+                "email", _("Enter your email address, or choose a phone call instead of email.")
             )
         return cleaned_data
 
@@ -409,8 +509,24 @@ def _reason_queryset(kinds):
     return public(
         Page.objects.live()
         .filter(content_type__in=kinds)
-        .only("id", "title", "slug", "content_type_id", "show_in_menus")
+        .only(
+            "id",
+            "title",
+            "slug",
+            "content_type_id",
+            "show_in_menus",
+            "translation_key",
+            "locale_id",
+        )
     )
+
+
+def label_reasons(pages):
+    """Give each reason page the title a patient reads: its translation's, in Spanish."""
+    titles = titles_in_language(pages)
+    for page in pages:
+        page.shown_title = titles.get(page.pk, page.title)
+    return pages
 
 
 def reason_pages():
@@ -427,7 +543,7 @@ def reason_pages():
     for content_type_id in kinds:
         # The menu's pages first: one query tells a long list and holds what to show of it.
         of_kind = (
-            _reason_queryset(kinds)
+            source_language(_reason_queryset(kinds))
             .filter(content_type=content_type_id)
             .order_by("-show_in_menus", "title")
         )
@@ -437,26 +553,36 @@ def reason_pages():
         pages.extend(shown)
     for page in pages:
         page.kind = kinds[page.content_type_id]
-    return sorted(pages, key=lambda page: page.title)
+    return sorted(label_reasons(pages), key=lambda page: page.shown_title)
 
 
 def find_reason_page(**lookup):
-    """One live, public procedure or condition page (e.g. by pk or slug and kind), or None."""
+    """One live, public procedure or condition page (e.g. by pk or slug and kind), or None.
+
+    Found in any language (a Spanish page's link names its Spanish slug), and
+    returned as its English page when it has one: that is what a request stores.
+    """
     kinds = _reason_kinds()
     kind = lookup.pop("kind", None)
     wanted = [pk for pk, name in kinds.items() if kind in (None, name)]
     page = _reason_queryset(kinds).filter(content_type__in=wanted, **lookup).first()
+    if page is not None and locale_code(page.locale_id) != settings.LANGUAGE_CODE:
+        page = (
+            source_language(_reason_queryset(kinds))
+            .filter(translation_key=page.translation_key)
+            .first()
+        ) or page
     if page is not None:
         page.kind = kinds[page.content_type_id]
     return page
 
 
 def reason_choices(pages):
-    procedures = [(str(p.pk), p.title) for p in pages if p.kind == "procedure"]
-    conditions = [(str(p.pk), p.title) for p in pages if p.kind == "condition"]
-    choices = [(NOT_SURE, "Not sure")]
+    procedures = [(str(p.pk), p.shown_title) for p in pages if p.kind == "procedure"]
+    conditions = [(str(p.pk), p.shown_title) for p in pages if p.kind == "condition"]
+    choices = [(NOT_SURE, _("Not sure"))]
     if procedures:
-        choices.append(("Procedures", procedures))
+        choices.append((_("Procedures"), procedures))
     if conditions:
-        choices.append(("Conditions", conditions))
+        choices.append((_("Conditions"), conditions))
     return choices

@@ -136,6 +136,11 @@ class AppointmentRequest(models.Model):
         SELF_PAY = "self_pay", "No insurance, or paying myself"
         NOT_SURE = "not_sure", "Not sure"
 
+    class FormLanguage(models.TextChoices):
+        # The site's languages (settings.LANGUAGES), named in English for the front desk.
+        ENGLISH = "en", "English"
+        SPANISH = "es", "Spanish"
+
     class PreferredTimes(models.TextChoices):
         MORNINGS = "mornings", "Weekday mornings"
         AFTERNOONS = "afternoons", "Weekday afternoons"
@@ -211,6 +216,15 @@ class AppointmentRequest(models.Model):
         related_name="+",
     )
     physician_name = models.CharField(max_length=255, blank=True, editable=False)
+    # The language of the form the patient used (English, or Spanish at /es/): their
+    # confirmation email is written in it, and the front desk may call back in it.
+    form_language = models.CharField(
+        max_length=8,
+        choices=FormLanguage.choices,
+        default=settings.LANGUAGE_CODE,
+        editable=False,
+        help_text="The language of the form the patient filled in.",
+    )
     message = models.TextField(max_length=1000, blank=True)
     consented_at = models.DateTimeField("consented to be contacted at", null=True, editable=False)
     # The key of the form load that sent it: the same load posted again (a double

@@ -17,7 +17,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django_tasks import task
 from wagtail.models import Site
 
@@ -110,8 +111,12 @@ def confirm_to_patient(request_id, site_id, attempt=1):
         "practice_name": practice.practice_name,
         "phone": practice.phone,
     }
-    subject = f"We received your appointment request ({appointment.reference})"
-    body = render_to_string("appointments/email/patient_confirmation.txt", context)
+    # In the language of the form the patient used; still only the reference and our phone.
+    with translation.override(appointment.form_language):
+        subject = gettext("We received your appointment request (%(reference)s)") % {
+            "reference": appointment.reference
+        }
+        body = render_to_string("appointments/email/patient_confirmation.txt", context)
     sent = send_or_queue_again(
         confirm_to_patient,
         (request_id, site_id),

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.views.decorators.debug import sensitive_variables
@@ -118,6 +118,12 @@ def handle_post(page, request):
     return redirect_to_thanks(page, appointment)
 
 
+def form_language():
+    """The page's language, as the URL set it (practice.middleware.URLLanguageMiddleware)."""
+    code = translation.get_language() or settings.LANGUAGE_CODE
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 def sent_before(form_key):
     if not form_key:
         return None
@@ -165,6 +171,7 @@ def store_request(form, spam_reasons, site):
             else AppointmentRequest.Status.NEW,
             spam_reasons="; ".join(spam_reasons)[:255],
             form_key=data["form_key"] or None,
+            form_language=form_language(),
         )
         appointment.estimate_due = appointment.good_faith_estimate_due()
         try:

@@ -10,6 +10,14 @@ from dataclasses import dataclass, field
 # Page types whose Lighthouse performance score must reach the threshold.
 PERFORMANCE_PAGE_TYPES = ("practice.HomePage", "procedures.ProcedurePage")
 FORM_PAGE_TYPE = "appointments.AppointmentRequestPage"
+# Audited again in each of the site's other languages (/es/...): what a patient
+# reading Spanish goes through, from the home page to the thank-you page.
+TRANSLATED_PAGE_TYPES = (
+    "practice.HomePage",
+    "procedures.ProcedurePage",
+    "conditions.ConditionPage",
+    FORM_PAGE_TYPE,
+)
 NONSENSE_QUERY = "zqxjvwkpfh"
 STOPWORDS = {"about", "their", "there", "which", "would", "these", "those", "other", "practice"}
 
@@ -40,16 +48,37 @@ def page_type_label(page):
 
 def discover_pages():
     """[(page type label, path, title)]: the first live public page of each type, in tree order."""
+    return _first_of_each_type()
+
+
+def discover_translated_pages():
+    """[(language, page type label, path, title)]: TRANSLATED_PAGE_TYPES in the other languages.
+
+    The first live public page of each of those types in each language but the
+    site's first (whose pages `discover_pages` finds first, in tree order).
+    """
+    from django.conf import settings
+
+    found = []
+    for language, _name in settings.LANGUAGES:
+        if language == settings.LANGUAGE_CODE:
+            continue
+        found += [
+            (language, label, path, title)
+            for label, path, title in _first_of_each_type(language)
+            if label in TRANSLATED_PAGE_TYPES
+        ]
+    return found
+
+
+def _first_of_each_type(language=None):
     from wagtail.models import Page
 
     first_of_type = {}
-    rows = (
-        Page.objects.live()
-        .public()
-        .filter(depth__gt=1)
-        .order_by("path")
-        .values_list("pk", "content_type_id")
-    )
+    rows = Page.objects.live().public().filter(depth__gt=1)
+    if language is not None:
+        rows = rows.filter(locale__language_code=language)
+    rows = rows.order_by("path").values_list("pk", "content_type_id")
     for pk, content_type_id in rows:
         first_of_type.setdefault(content_type_id, pk)
     found = []
@@ -79,17 +108,20 @@ def pick_search_word(texts):
     return None
 
 
-def build_targets(pages, search_available, search_path="/search/"):
+def build_targets(pages, search_available, search_path="/search/", translated=()):
     """Targets for the discovered pages plus the fixed extras.
 
-    `pages` is discover_pages()'s list. The form page, when present, is also
-    posted empty; the thank-you page is added by the runner once a real
-    submission reached it; the 404 is always there.
+    `pages` is discover_pages()'s list, `translated` discover_translated_pages()'s
+    (named after their language: "es-home", "es-procedure"...). Each form page,
+    when present, is also posted empty; the thank-you pages are added by the
+    runner once a real submission reached them; the 404 is always there.
     """
     targets = []
     names = set()
-    for label, path, _title in pages:
+    for language, label, path, _title in [("", *page) for page in pages] + list(translated):
         name = slugify_name(label.split(".")[-1].removesuffix("Page") or label)
+        if language:
+            name = f"{language}-{name}"
         while name in names:
             name += "-x"
         names.add(name)
@@ -98,7 +130,8 @@ def build_targets(pages, search_available, search_path="/search/"):
                 name=name,
                 path=path,
                 page_type=label,
-                performance=label in PERFORMANCE_PAGE_TYPES,
+                # The performance thresholds are the English pages' (the same templates).
+                performance=not language and label in PERFORMANCE_PAGE_TYPES,
             )
         )
     if search_available:
@@ -115,11 +148,10 @@ def build_targets(pages, search_available, search_path="/search/"):
         targets.append(
             Target(name="search-empty", path=f"{search_path}?q={NONSENSE_QUERY}", noindex_ok=True)
         )
-    form = next((path for label, path, _t in pages if label == FORM_PAGE_TYPE), None)
-    if form:
+    for language, form in form_pages(pages, translated):
         targets.append(
             Target(
-                name="form-errors",
+                name=f"{language}-form-errors" if language else "form-errors",
                 path=form,
                 page_type=FORM_PAGE_TYPE,
                 method="POST-EMPTY",
@@ -139,7 +171,27 @@ def build_targets(pages, search_available, search_path="/search/"):
     return targets
 
 
+def form_pages(pages, translated=()):
+    """[(language, path)] of the form pages: "" for the site's first language, then the others."""
+    first = [("", path) for label, path, _t in pages if label == FORM_PAGE_TYPE][:1]
+    others = {}
+    for language, label, path, _title in translated:
+        if label == FORM_PAGE_TYPE:
+            others.setdefault(language, path)
+    return first + list(others.items())
+
+
 def form_path(targets):
     return next(
         (t.path for t in targets if t.page_type == FORM_PAGE_TYPE and t.method == "GET"), None
     )
+
+
+def form_paths(targets):
+    """[(name of its thank-you target, form path)]: "thanks", then "es-thanks"..."""
+    found = []
+    for t in targets:
+        if t.page_type == FORM_PAGE_TYPE and t.method == "GET":
+            prefix = t.name.removesuffix("appointmentrequest")
+            found.append((f"{prefix}thanks", t.path))
+    return found

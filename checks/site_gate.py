@@ -222,10 +222,11 @@ def discover(env, base):
 
     try:
         pages = discovery.discover_pages()
+        translated = discovery.discover_translated_pages()
     finally:
         connections.close_all()
     search_available = requests.get(base + "/search/", timeout=30).status_code == 200
-    return pages, discovery.build_targets(pages, search_available)
+    return pages, discovery.build_targets(pages, search_available, translated=translated)
 
 
 # -- results --------------------------------------------------------------------------
@@ -715,17 +716,17 @@ def main(argv=None):
         try:
             if only & {"axe", "focus", "html", "lighthouse", "links", "budgets"}:
                 manager, pw, chromium = browser()
-            form = discovery.form_path(targets)
-            if form and chromium is not None:
+            forms = discovery.form_paths(targets)
+            for thanks_name, form in forms if chromium is not None else []:
                 thanks, why = reach_thanks(chromium, base, form)
                 if thanks:
                     targets.insert(
-                        -1, discovery.Target(name="thanks", path=thanks, noindex_ok=True)
+                        -1, discovery.Target(name=thanks_name, path=thanks, noindex_ok=True)
                     )
                 else:
-                    results.notes.append(f"thank-you page not audited: {why}")
-                    results.record("form-errors", "thanks", [why])
-            elif not form:
+                    results.notes.append(f"{thanks_name} page not audited: {why}")
+                    results.record(thanks_name.replace("thanks", "form-errors"), "thanks", [why])
+            if not forms:
                 results.notes.append("no AppointmentRequestPage yet: form and thank-you skipped")
             log("targets: " + ", ".join(f"{t.name} {t.path}" for t in targets))
 

@@ -32,7 +32,6 @@ urlpatterns = [
     path("sitemap-<str:section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("healthz", health.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("newsletter/", include("newsletter.urls")),
     # Browsers and crawlers ask for /favicon.ico whatever the page links to.
     path("favicon.ico", lambda request: redirect(static("favicon.svg"), permanent=True)),
 ]
@@ -60,9 +59,11 @@ if settings.DEBUG:
 
 # Pages in English at their unprefixed URLs, and in Spanish under /es/
 # (practice.middleware.URLLanguageMiddleware: the URL alone sets the language).
-# The search too: /es/search/ searches the Spanish pages in Spanish (sitesearch.engine).
+# The search too: /es/search/ searches the Spanish pages in Spanish (sitesearch.engine),
+# and the newsletter's pages: /newsletter/ in English, /es/newsletter/ in Spanish.
 urlpatterns += i18n_patterns(
     path("search/", include("sitesearch.urls")),
+    path("newsletter/", include("newsletter.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

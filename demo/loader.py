@@ -300,6 +300,7 @@ class DemoLoader:
         self.demo_users(physician)
         self.search_synonyms_and_promotions(home)
         self.spanish(home, physician)
+        self.spanish_request_page(home)
         return self
 
     def demo_users(self, physician):
@@ -492,6 +493,13 @@ class DemoLoader:
                 "instagram_url",
             ):
                 setattr(settings, key, data["name" if key == "practice_name" else key])
+            # Written for the project, as the Spanish pages are (a translator checks it).
+            settings.footer_blurb_es = (
+                "Neurología y tratamiento del dolor de cabeza, de los nervios, los músculos y "
+                "la columna, con clínicas en Stamford y Brooklyn y visitas por video. Nos "
+                "tomamos el tiempo de escucharle, le explicamos sus opciones con claridad y "
+                "hacemos un plan con usted."
+            )
             settings.save()
 
     def standard_page(self, parent, slug, data, **extra):
@@ -816,6 +824,43 @@ class DemoLoader:
             thank_you=paragraphs([data["thank_you"]]),
         )
 
+    def spanish_request_page(self, home):
+        """The request form in Spanish, at /es/solicitar-cita/, beside the Spanish home page.
+
+        Its labels, choices and messages are the site's (locale/es); the page's
+        own texts are written here for the project, not machine-translated. A
+        practice has its translator check them.
+        """
+        spanish = Locale.objects.filter(language_code="es").first()
+        home_es = home.get_translation_or_none(spanish) if spanish else None
+        source = AppointmentRequestPage.objects.child_of(home).first()
+        if home_es is None or source is None:
+            return None
+        return self.translate(
+            source,
+            spanish,
+            title="Pida una cita",
+            slug="solicitar-cita",
+            search_description="Díganos cómo contactarle y qué clínica prefiere. "
+            "Alguien de nuestro equipo le contactará para buscar una hora.",
+            intro=paragraphs(
+                [
+                    "Díganos cómo contactarle y qué clínica prefiere. Alguien de nuestro "
+                    "equipo le contactará para buscar una hora que le convenga."
+                ]
+            ),
+            emergency_notice="Este formulario no es para emergencias. "
+            "Si tiene una emergencia médica, llame al 911.",
+            privacy_notice=paragraphs(
+                [
+                    "Usamos lo que nos envía solo para contactarle sobre una cita. Por favor, "
+                    "no incluya detalles de su historial médico: los hablaremos con usted en "
+                    "persona o por teléfono."
+                ]
+            ),
+            thank_you=paragraphs(["Gracias por elegirnos. Tenemos muchas ganas de conocerle."]),
+        )
+
     @staticmethod
     def appointment_settings(home, data):
         """New requests reach someone from the first run: the front desk's address is
@@ -923,11 +968,14 @@ class DemoLoader:
                 location=locations["greenwich-stamford-ct"],
                 first_day=day,
                 reason="Staff training day. Call us to move an appointment.",
+                reason_es="Día de formación del personal. Llámenos para cambiar una cita.",
             )
         if not SiteNotice.objects.exists():
             now = timezone.now()
             SiteNotice.objects.create(
                 message="Flu shots are available at both clinics this season: ask at your visit.",
+                message_es="Esta temporada hay vacunas contra la gripe en las dos clínicas: "
+                "pregunte en su visita.",
                 starts_at=now - datetime.timedelta(hours=1),
                 ends_at=now + datetime.timedelta(days=30),
             )

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -224,7 +225,12 @@ class LocationPage(CachedPageMixin, SectionsMixin, SEOMixin, Page):  # noqa: DJ0
             if row.opens and row.closes:
                 by_day[row.weekday].append(row)
         return [
-            {"day": label, "weekday": day, "times": sorted(by_day[day], key=lambda r: r.opens)}
+            {
+                "day": label,  # schema.org's English day name (the JSON-LD's dayOfWeek)
+                "name": DAY_NAMES[day],  # what patients read, in the page's language
+                "weekday": day,
+                "times": sorted(by_day[day], key=lambda r: r.opens),
+            }
             for day, label in OpeningHours.Weekday.choices
         ]
 
@@ -304,6 +310,19 @@ class LocationPage(CachedPageMixin, SectionsMixin, SEOMixin, Page):  # noqa: DJ0
             )
         )
         return context
+
+
+# The days as the hours table names them in the page's language (the model's labels
+# stay English: schema.org's dayOfWeek and the admin).
+DAY_NAMES = {
+    0: _("Monday"),
+    1: _("Tuesday"),
+    2: _("Wednesday"),
+    3: _("Thursday"),
+    4: _("Friday"),
+    5: _("Saturday"),
+    6: _("Sunday"),
+}
 
 
 class OpeningHours(Orderable):

@@ -1,16 +1,17 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class NewsletterSignupForm(forms.Form):
     email = forms.EmailField(
         max_length=254,
         error_messages={
-            "required": "Enter your email address.",
-            "invalid": "Enter an email address like name@example.com.",
+            "required": _("Enter your email address."),
+            "invalid": _("Enter an email address like name@example.com."),
         },
     )
     consent = forms.BooleanField(
-        error_messages={"required": "Tick the box to agree to receive the newsletter."}
+        error_messages={"required": _("Tick the box to agree to receive the newsletter.")}
     )
 
     def clean_email(self):

@@ -12,6 +12,8 @@ import logging
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext
 from django_tasks import task
 from wagtail.models import Site
 
@@ -23,7 +25,16 @@ logger = logging.getLogger(__name__)
 
 
 @task()
-def send_signup_email(subscriber_id, site_id):
+def send_signup_email(subscriber_id, site_id, language=settings.LANGUAGE_CODE):
+    """The confirmation (or "already subscribed") email, in the language of the sign-up page.
+
+    `language` is the page's ("en", "es"): its links lead to that language's pages.
+    """
+    with translation.override(language):
+        return _send_signup_email(subscriber_id, site_id)
+
+
+def _send_signup_email(subscriber_id, site_id):
     subscriber = NewsletterSubscriber.objects.filter(pk=subscriber_id).first()
     if subscriber is None:  # unsubscribed or purged before the worker got to it
         return 0
@@ -36,10 +47,14 @@ def send_signup_email(subscriber_id, site_id):
         "pending_days": settings.NEWSLETTER_PENDING_DAYS,
     }
     if subscriber.is_confirmed:
-        subject = f"You are already subscribed to the {practice_name} newsletter"
+        subject = gettext("You are already subscribed to the %(practice)s newsletter") % {
+            "practice": practice_name
+        }
         template = "newsletter/email/already_subscribed.txt"
     else:
-        subject = f"Please confirm your subscription to the {practice_name} newsletter"
+        subject = gettext("Please confirm your subscription to the %(practice)s newsletter") % {
+            "practice": practice_name
+        }
         template = "newsletter/email/confirm.txt"
         context["confirm_url"] = mailing.confirm_url(subscriber, site)
     message = mailing.subscriber_message(

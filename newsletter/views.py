@@ -21,7 +21,7 @@ from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
@@ -78,7 +78,13 @@ def newsletter_signup(request):
         if may_email(email):
             site = Site.find_for_request(request)
             transaction.on_commit(
-                partial(tasks.send_signup_email.enqueue, subscriber.pk, site.pk if site else None),
+                partial(
+                    tasks.send_signup_email.enqueue,
+                    subscriber.pk,
+                    site.pk if site else None,
+                    # The page's language (not personal): the email and its links are in it.
+                    translation.get_language() or settings.LANGUAGE_CODE,
+                ),
                 robust=True,
             )
     # The same page whatever the address's state: it tells nobody who is subscribed.

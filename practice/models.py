@@ -33,7 +33,7 @@ from practice.images import PatientPageForm, SiteImage, SiteRendition  # noqa: F
 from practice.navigation import public
 
 # Notices and closures are declared in practice.notices; imported here so Django finds them.
-from practice.notices import Closure, SiteNotice  # noqa: F401
+from practice.notices import Closure, SiteNotice, in_page_language  # noqa: F401
 from practice.phone import tel_uri
 from practice.text import plain_text
 
@@ -327,6 +327,12 @@ class PracticeSettings(ClusterableModel, BaseSiteSetting):
     phone = models.CharField(max_length=40, blank=True, help_text="As patients dial it.")
     email = models.EmailField(blank=True)
     footer_blurb = models.TextField(blank=True)
+    # What editors type for patients has a field per language here (see practice.notices).
+    footer_blurb_es = models.TextField(
+        "footer blurb in Spanish",
+        blank=True,
+        help_text="Shown on the Spanish pages. Left empty, they show the English blurb.",
+    )
     copyright_holder = models.CharField(max_length=120, blank=True)
     youtube_url = models.URLField("YouTube", blank=True)
     tiktok_url = models.URLField("TikTok", blank=True)
@@ -401,7 +407,12 @@ class PracticeSettings(ClusterableModel, BaseSiteSetting):
             heading="Social media",
         ),
         MultiFieldPanel(
-            [FieldPanel("footer_blurb"), FieldPanel("copyright_holder")], heading="Footer"
+            [
+                FieldPanel("footer_blurb"),
+                FieldPanel("footer_blurb_es"),
+                FieldPanel("copyright_holder"),
+            ],
+            heading="Footer",
         ),
         MultiFieldPanel(
             [
@@ -465,6 +476,11 @@ class PracticeSettings(ClusterableModel, BaseSiteSetting):
     @property
     def phone_href(self):
         return tel_uri(self.phone)
+
+    @property
+    def footer_blurb_shown(self):
+        """The footer's blurb in the page's language: {"text", "lang"} (practice.notices)."""
+        return in_page_language(self.footer_blurb, self.footer_blurb_es)
 
     def footer_links_for(self, request):
         """The footer's chosen live pages as (column, title, url), kept until the site changes.

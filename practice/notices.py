@@ -10,6 +10,13 @@ scheduled edges, a scheduled purge and an edge include: a copy's lifetime cut
 at the next edge needs no scheduler and no edge-side include, and costs one
 extra render per page per edge.
 
+Both speak the page's language. The sentences around them are translated
+(locale/es); what editors type has a field per language on the same screen
+("message in Spanish", "reason in Spanish"): a notice is one thing said in two
+languages, with one start and one end, so it is edited once, not as two
+snippets to keep in step. Left empty, the English text shows on the Spanish
+pages, marked lang="en" for screen readers.
+
 A closure of one clinic shows on that clinic's page (its banner, its hours,
 and its JSON-LD `specialOpeningHoursSpecification`); a closure of every clinic
 and a site notice show on every page.
@@ -17,14 +24,30 @@ and a site notice show on every page.
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, PageChooserPanel
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from pagecache import versions
 from pagecache.pages import shown_until
+from practice.dates import local_date
+
+
+def in_page_language(english, spanish):
+    """(text, lang) for the page's language: the Spanish text on Spanish pages when there is one.
+
+    `lang` is "" when the text is in the page's language, else the text's own ("en").
+    """
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    if language != settings.LANGUAGE_CODE and spanish:
+        return {"text": spanish, "lang": ""}
+    if language != settings.LANGUAGE_CODE:
+        return {"text": english, "lang": settings.LANGUAGE_CODE}
+    return {"text": english, "lang": ""}
 
 
 class SiteNotice(models.Model):
@@ -32,6 +55,12 @@ class SiteNotice(models.Model):
 
     message = models.CharField(
         max_length=200, help_text="One or two short sentences, shown at the top of every page."
+    )
+    message_es = models.CharField(
+        "message in Spanish",
+        max_length=200,
+        blank=True,
+        help_text="Shown on the Spanish pages. Left empty, they show the English message.",
     )
     link_page = models.ForeignKey(
         "wagtailcore.Page",
@@ -47,12 +76,15 @@ class SiteNotice(models.Model):
 
     panels = [
         FieldPanel("message"),
+        FieldPanel("message_es"),
         PageChooserPanel("link_page"),
         FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
     ]
 
     # Every page may show it: saving or deleting one purges every page.
     purge_site_on_change = True
+    # The "more information" page in the active language (scheduled() finds it).
+    link_page_shown = None
 
     class Meta:
         ordering = ["starts_at"]
@@ -64,6 +96,11 @@ class SiteNotice(models.Model):
     def clean(self):
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": "The notice must end after it starts."})
+
+    @property
+    def shown(self):
+        """What the banner says on a page in the active language."""
+        return {"lead": "", **in_page_language(self.message, self.message_es)}
 
 
 class Closure(models.Model):
@@ -85,14 +122,24 @@ class Closure(models.Model):
     reason = models.CharField(
         max_length=160, help_text="Shown to patients, e.g. “Snow: the roads are unsafe”."
     )
+    reason_es = models.CharField(
+        "reason in Spanish",
+        max_length=160,
+        blank=True,
+        help_text="Shown on the Spanish pages, e.g. “Nieve: las calles no son seguras”. "
+        "Left empty, they show the English reason.",
+    )
 
     panels = [
         FieldPanel("location"),
         FieldRowPanel([FieldPanel("first_day"), FieldPanel("last_day")]),
         FieldPanel("reason"),
+        FieldPanel("reason_es"),
     ]
 
     purge_site_on_change = True
+    # A closure links to no page (the banner template reads a notice's and a closure's alike).
+    link_page = link_page_shown = None
 
     class Meta:
         ordering = ["first_day"]
@@ -122,25 +169,40 @@ class Closure(models.Model):
 
     @property
     def message(self):
-        where = f"{self.location.title} is" if self.location_id else "All our clinics are"
-        return f"{where} closed {self.days_label}: {self.reason}"
+        """The banner's sentence in the active language, with the reason."""
+        shown = self.shown
+        return f"{shown['lead']}: {shown['text']}"
 
     @property
-    def days_label(self):
-        if self.until_day == self.first_day:
-            return f"on {_day(self.first_day)}"
-        return f"from {_day(self.first_day)} to {_day(self.until_day)}"
+    def reason_shown(self):
+        return in_page_language(self.reason, self.reason_es)
+
+    @property
+    def shown(self):
+        """The banner in the active language: who is closed when (`lead`), then the reason."""
+        days = {"day": local_date(self.first_day, "day"), "last": local_date(self.until_day, "day")}
+        one_day = self.until_day == self.first_day
+        if self.location_id:
+            # The clinic's title in the page's language (scheduled() finds it).
+            days["clinic"] = getattr(self, "location_title", None) or self.location.title
+            if one_day:
+                lead = gettext("%(clinic)s is closed on %(day)s") % days
+            else:
+                lead = gettext("%(clinic)s is closed from %(day)s to %(last)s") % days
+        elif one_day:
+            lead = gettext("All our clinics are closed on %(day)s") % days
+        else:
+            lead = gettext("All our clinics are closed from %(day)s to %(last)s") % days
+        return {"lead": lead, **self.reason_shown}
 
     def applies_to(self, page_id):
-        return self.location_id is None or self.location_id == page_id
+        # The clinic's page in any language (scheduled() lists its translations' ids).
+        pages = getattr(self, "location_page_ids", None) or {self.location_id}
+        return self.location_id is None or page_id in pages
 
 
 def _midnight(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
-
-
-def _day(day):
-    return f"{day:%A, %B} {day.day}"
 
 
 def scheduled(site_id):
@@ -155,11 +217,52 @@ def scheduled(site_id):
                 | models.Q(last_day=None, first_day__gte=timezone.localdate())
             ).select_related("location")
         )
+        _in_page_language(notices, closures)
         return notices, closures
 
     if site_id is None:
         return build()
     return versions.per_site_version("scheduled-notices", site_id, build)
+
+
+def _in_page_language(notices, closures):
+    """Give notices and closures their pages in the active language (one query).
+
+    A notice's "more about this" page and a closure's clinic are English pages;
+    on the Spanish pages the notice links, and the closure names, their Spanish
+    translations when there are any. A closure applies to its clinic's page in
+    every language. On English pages nothing is looked up (no query).
+    """
+    pages = [n.link_page for n in notices if n.link_page_id] + [
+        c.location for c in closures if c.location_id
+    ]
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    if not pages or language == settings.LANGUAGE_CODE:
+        return
+    copies = {}
+    for found in (
+        Page.objects.live()
+        .filter(translation_key__in={page.translation_key for page in pages})
+        .select_related("locale")
+    ):
+        copies.setdefault(found.translation_key, []).append(found)
+
+    def in_language(page):
+        return next(
+            (c for c in copies.get(page.translation_key, []) if c.locale.language_code == language),
+            None,
+        )
+
+    for notice in notices:
+        if notice.link_page_id:
+            notice.link_page_shown = in_language(notice.link_page) or notice.link_page
+    for closure in closures:
+        if closure.location_id:
+            translated = in_language(closure.location)
+            closure.location_title = translated.title if translated else closure.location.title
+            closure.location_page_ids = {closure.location_id} | {
+                copy.pk for copy in copies.get(closure.location.translation_key, [])
+            }
 
 
 def _scheduled_for(request):

@@ -398,3 +398,50 @@ def test_main_links_to():
     html = '<nav><a href="/procedures/x/">x</a></nav><main><a href="/conditions/y/">y</a></main>'
     assert reports.main_links_to(html, "/conditions/y/")
     assert not reports.main_links_to(html, "/procedures/x/")  # the menu does not count
+
+
+def test_the_spanish_pages_and_form_are_audited_beside_the_english_ones():
+    translated = [
+        ("es", "practice.HomePage", "/es/", "Inicio"),
+        ("es", "procedures.ProcedurePage", "/es/procedimientos/puncion-lumbar/", "Punción"),
+        ("es", "appointments.AppointmentRequestPage", "/es/solicitar-cita/", "Pida una cita"),
+    ]
+    targets = discovery.build_targets(sample_pages(), search_available=False, translated=translated)
+    by_name = {t.name: t for t in targets}
+
+    assert by_name["es-home"].path == "/es/"
+    assert by_name["es-procedure"].path == "/es/procedimientos/puncion-lumbar/"
+    assert by_name["home"].path == "/"  # the English pages keep their names
+    errors = by_name["es-form-errors"]
+    assert (errors.path, errors.method) == ("/es/solicitar-cita/", "POST-EMPTY")
+    # Each form is submitted for real, and its thank-you page audited under its own name.
+    assert discovery.form_paths(targets) == [
+        ("thanks", "/request-appointment/"),
+        ("es-thanks", "/es/solicitar-cita/"),
+    ]
+
+
+@pytest.mark.django_db
+def test_discovery_finds_the_spanish_page_types(home, procedure_index):
+    from wagtail.models import Locale
+
+    procedure = factories.ProcedurePageFactory(parent=procedure_index, slug="alpha-block")
+    spanish = Locale.objects.get(language_code="es")
+    for page, slug in ((home, "inicio"), (procedure_index, "procedimientos"), (procedure, "alfa")):
+        translated = page.copy_for_translation(spanish)
+        translated.slug = slug
+        translated.save()
+        translated.save_revision().publish()
+
+    found = discovery.discover_translated_pages()
+
+    # The section index is audited in English only: the same template, no form or sections.
+    assert [(language, label, path) for language, label, path, _title in found] == [
+        ("es", "practice.HomePage", "/es/"),
+        ("es", "procedures.ProcedurePage", "/es/procedimientos/alfa/"),
+    ]
+    assert [label for label, _path, _title in discovery.discover_pages()][:3] == [
+        "practice.HomePage",
+        "procedures.ProcedureIndexPage",
+        "procedures.ProcedurePage",
+    ]

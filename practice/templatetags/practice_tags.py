@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from wagtail.models import Site
 
 from pagecache import versions
-from practice import languages, navigation, notices
+from practice import dates, languages, navigation, notices
 from practice import structured_data as schema
 from practice.phone import tel_uri
 
@@ -102,6 +102,18 @@ def section_url(context, model_label):
     request = context.get("request")
     site = Site.find_for_request(request) if request else None
     return navigation.section_url(site, model_label, request) if site else ""
+
+
+@register.filter(expects_localtime=True)
+def local_date(value, style="long"):
+    """A date in the page's language (practice.dates): "long", "short", "day" or "month"."""
+    return dates.local_date(value, style)
+
+
+@register.filter(expects_localtime=True)
+def clock_time(value):
+    """A time of day as the page's language writes it: "9:00 AM", "9:00 a. m."."""
+    return dates.clock_time(value)
 
 
 @register.filter
