@@ -43,10 +43,13 @@ from practice.models import (
     HomeFeaturedCondition,
     HomeFeaturedService,
     HomePage,
+    LanguageTagline,
+    NondiscriminationNoticePage,
     PracticeSettings,
     StandardPage,
 )
 from practice.notices import Closure, SiteNotice
+from practice.sections import section_fields
 from press.models import MediaItem, MediaPage
 from procedures.models import ProcedureIndexPage, ProcedurePage, SelfPayPrice
 from research.models import Publication, ResearchPage
@@ -223,6 +226,40 @@ def sections_html(sections):
     return "".join(html)
 
 
+# The clinical fields outside the section spec, and where the English demo JSON keeps
+# each (the Spanish JSON names them as the page does).
+CARE_FIELDS = {
+    ProcedurePage: {
+        "aftercare_call_us": ("aftercare", "call_us"),
+        "aftercare_call_911": ("aftercare", "call_911"),
+    },
+    ConditionPage: {
+        "see_a_doctor": ("when_to_get_help", "see_a_doctor"),
+        "urgent_care": ("when_to_get_help", "urgent_care"),
+        "call_911": ("when_to_get_help", "call_911"),
+    },
+}
+
+
+def clinical_fields(model, data):
+    """A procedure's or condition's section fields from its demo JSON, read from its spec.
+
+    Every field the page type's `page_sections` names (procedures/sections.py,
+    ConditionPage.page_sections), as the importer reads them, plus its "when to
+    get help" fields: a section added to the spec is loaded in both languages,
+    and a JSON entry without it fails here instead of loading a page without it.
+    The overview is paragraphs; every other section is a list.
+    """
+    fields = {}
+    for name in section_fields(model.page_sections):
+        fields[name] = paragraphs(data[name]) if name == "overview" else bullets(data[name])
+    for name, (group, key) in CARE_FIELDS[model].items():
+        fields[name] = bullets(data[name] if name in data else data[group].get(key, []))
+    if model is ProcedurePage:
+        fields["risks_intro"] = data["risks_intro"]
+    return fields
+
+
 def review_dates(number):
     """Last reviewed and next review due for the demo's `number`th clinical page."""
     reviewed = timezone.localdate() - datetime.timedelta(
@@ -288,6 +325,7 @@ class DemoLoader:
         self.request_page(home, site_data["request_appointment"])
         self.appointment_settings(home, site_data["practice"])
         self.policy_pages(home, site_data["policies"])
+        self.language_access(home)
         self.plans_and_credentials(physician, locations)
         # Read again: the revision published there carries its NPI and affiliations, and
         # publishing this copy again (demo_users) must not take them away.
@@ -368,38 +406,44 @@ class DemoLoader:
                 old_root.delete()
         return home
 
-    def translate(self, page, locale, **fields):
-        """`page`'s live translation into `locale`, made from a copy of it if missing.
+    def translate(self, page, locale, publish=True, **fields):
+        """`page`'s translation into `locale`, made from a copy of it if missing.
 
         Wagtail's copy for translation links the two (their translation_key), so
         the language switcher goes between them and wagtail-localize can take
         the translation over; the review stamps are not copied
         (reviews.clinical.REVIEW_STAMP_FIELDS): the Spanish page's are its own.
+        Returns the page and whether it was made now; `publish=False` leaves a
+        new one as a draft (a clinical page goes through its medical review).
         """
         existing = page.get_translation_or_none(locale)
         if existing is not None:
             self.existing += 1
-            return existing.specific
+            return existing.specific, False
         translated = page.copy_for_translation(locale)
         for name, value in fields.items():
             setattr(translated, name, value)
         translated.save()
-        translated.save_revision().publish()
+        revision = translated.save_revision()
+        if publish:
+            revision.publish()
         self.created.append(translated)
-        return translated
+        return translated, True
 
     def spanish(self, home, physician):
-        """The home page, the two clinical sections, one procedure and one condition in Spanish.
+        """The Spanish site: the home page, the sections, Plan Your Visit, the clinics and
+        the virtual visit, procedures and conditions, the policies and the notice.
 
         Written for this project (demo/content/es.json), not machine-translated;
-        a practice has its translator check them. The Spanish clinical pages
-        are reviewed on their own: their stamps are set here as the English
-        pages' are, for the demo.
+        a practice has its translator check them. Each is a translation of its
+        English page, so the switcher pairs them. The Spanish clinical pages
+        are reviewed on their own, through the Medical review workflow
+        (`medical_review`): their stamps are never the English pages'.
         """
         data = read("es.json")
         spanish, _ = Locale.objects.get_or_create(language_code="es")
         home_data = data["home"]
-        home_es = self.translate(
+        home_es, _ = self.translate(
             home,
             spanish,
             slug=home_data["slug"],
@@ -413,57 +457,197 @@ class DemoLoader:
         for key, model in (
             ("procedures_index", ProcedureIndexPage),
             ("conditions_index", ConditionIndexPage),
+            ("locations_index", LocationIndexPage),
         ):
             index = model.objects.child_of(home).first()
             if index is not None:
-                sections[key] = self.translate(index, spanish, **data[key])
-        reviewed = review_dates(0)
-        for slug, page_data in data["procedures"].items():
-            source = ProcedurePage.objects.filter(slug=slug, locale__language_code="en").first()
-            if source is None or "procedures_index" not in sections:
+                sections[key], _ = self.translate(index, spanish, **data[key])
+        if "locations_index" in sections:
+            self.spanish_locations(home, spanish, data)
+        self.spanish_policies(home, spanish, data["policies"])
+        self.spanish_notice(home, spanish)
+        # In the order the English loader makes them: conditions, then the procedures
+        # that name them (each relation goes to the Spanish page where there is one).
+        for model, key in (
+            (ConditionPage, "conditions_index"),
+            (ProcedurePage, "procedures_index"),
+        ):
+            if key not in sections:
                 continue
-            self.translate(
-                source,
-                spanish,
-                title=page_data["title"],
-                slug=page_data["slug"],
-                summary=page_data["summary"],
-                search_description=page_data["summary"],
-                overview=paragraphs(page_data["overview"]),
-                preparation=bullets(page_data["preparation"]),
-                reasons=bullets(page_data["reasons"]),
-                during=bullets(page_data["during"]),
-                follow_up=bullets(page_data["follow_up"]),
-                risks_intro=page_data["risks_intro"],
-                common_risks=bullets(page_data["common_risks"]),
-                serious_risks=bullets(page_data["serious_risks"]),
-                related_tests=bullets(page_data["related_tests"]),
-                reviewer=physician,
-                **reviewed,
-            )
-        for slug, page_data in data["conditions"].items():
-            source = ConditionPage.objects.filter(slug=slug, locale__language_code="en").first()
-            if source is None or "conditions_index" not in sections:
-                continue
-            self.translate(
-                source,
-                spanish,
-                title=page_data["title"],
-                slug=page_data["slug"],
-                summary=page_data["summary"],
-                search_description=page_data["summary"],
-                overview=paragraphs(page_data["overview"]),
-                symptoms=bullets(page_data["symptoms"]),
-                causes=bullets(page_data["causes"]),
-                diagnosis=bullets(page_data["diagnosis"]),
-                treatment=bullets(page_data["treatment"]),
-                see_a_doctor=bullets(page_data["see_a_doctor"]),
-                urgent_care=bullets(page_data["urgent_care"]),
-                call_911=bullets(page_data["call_911"]),
-                reviewer=physician,
-                **reviewed,
-            )
+            group = "conditions" if model is ConditionPage else "procedures"
+            for slug, page_data in data[group].items():
+                source = model.objects.filter(slug=slug, locale__language_code="en").first()
+                if source is None:
+                    continue
+                translated, created = self.translate(
+                    source,
+                    spanish,
+                    publish=False,
+                    title=page_data["title"],
+                    slug=page_data["slug"],
+                    name_in_questions=page_data.get("name_in_questions", ""),
+                    summary=page_data["summary"],
+                    search_description=page_data["summary"],
+                    **clinical_fields(model, page_data),
+                )
+                if created:
+                    self.link_translations(translated, source, spanish)
+                    self.medical_review(translated, physician)
         return home_es
+
+    @staticmethod
+    def in_spanish(pages, spanish):
+        """The Spanish translations of `pages` (those that have one)."""
+        keys = [page.translation_key for page in pages]
+        return list(
+            Page.objects.filter(translation_key__in=keys, locale=spanish)
+            .specific()
+            .order_by("path")
+        )
+
+    def link_translations(self, translated, source, spanish):
+        """A Spanish clinical page names the Spanish conditions and clinics, not the English.
+
+        Wagtail's copy keeps the English page's relations, which would list the
+        Spanish page on English pages (a condition's treatments, a clinic's procedures).
+        """
+        if isinstance(translated, ProcedurePage):
+            translated.conditions = self.in_spanish(source.conditions.all(), spanish)
+            translated.locations = self.in_spanish(source.locations.all(), spanish)
+        else:
+            translated.related_conditions = self.in_spanish(
+                source.related_conditions.all(), spanish
+            )
+        translated.save()
+        translated.save_revision()
+
+    def medical_review(self, page, physician):
+        """Submit `page` for medical review as the demo editor; the demo reviewer approves it.
+
+        As on the English site: approving publishes the page and stamps the
+        reviewer (the physician, whose page the reviewer's account is linked to)
+        and the dates (reviews.signals). Without the demo users or the workflow
+        (a practice removed them), the page is published with the physician's stamps.
+        """
+        User = get_user_model()
+        editor = User.objects.filter(username="editor").first()
+        reviewer = User.objects.filter(username="reviewer").first()
+        workflow = page.get_workflow()
+        if editor is None or reviewer is None or workflow is None:
+            page.reviewer = physician
+            for name, value in review_dates(0).items():
+                setattr(page, name, value)
+            page.save_revision().publish()
+            return
+        workflow.start(page, editor)
+        state = page.current_workflow_task_state
+        state.task.specific.on_action(state, reviewer, "approve")
+
+    def spanish_locations(self, home, spanish, data):
+        """The clinics, the virtual visit and Plan Your Visit, below the Spanish Locations."""
+        index = LocationIndexPage.objects.child_of(home).first()
+        for slug, page_data in data["locations"].items():
+            source = LocationPage.objects.child_of(index).filter(slug=slug).first()
+            if source is None:
+                continue
+            self.translate(
+                source,
+                spanish,
+                title=page_data["title"],
+                slug=page_data["slug"],
+                summary=page_data["summary"],
+                search_description=page_data["summary"],
+                hours_note=page_data["hours_note"],
+                directions=paragraphs([page_data["directions"]]) if page_data["directions"] else "",
+                parking=paragraphs([page_data["parking"]]) if page_data["parking"] else "",
+                transit=paragraphs([page_data["transit"]]) if page_data["transit"] else "",
+                video_instructions=bullets(page_data["video_instructions"]),
+            )
+        visit = PlanYourVisitPage.objects.child_of(index).first()
+        if visit is not None:
+            visit_data = data["plan_your_visit"]
+            self.translate(
+                visit,
+                spanish,
+                title=visit_data["title"],
+                slug=visit_data["slug"],
+                summary=visit_data["summary"],
+                search_description=visit_data["summary"],
+                body=sections_html(visit_data["body"]),
+            )
+
+    def spanish_policies(self, home, spanish, data):
+        """The accessibility statement and the privacy notice in Spanish (the settings name
+        the English pages; the footer links each page's translation)."""
+        for key in ("accessibility", "privacy"):
+            source = StandardPage.objects.child_of(home).filter(slug=key).first()
+            if source is None:
+                continue
+            page_data = data[key]
+            body = sections_html(page_data["body"])
+            notice = source.get_children().filter(slug="notice-of-privacy-practices").first()
+            if key == "privacy" and notice is not None:
+                # The Notice of Privacy Practices itself is not translated: its link says so.
+                link = escape(page_data["notice_link"])
+                body += f'<p><a linktype="page" id="{notice.id}">{link}</a></p>'
+            self.translate(
+                source,
+                spanish,
+                title=page_data["title"],
+                slug=page_data["slug"],
+                summary=page_data["summary"],
+                search_description=page_data["summary"],
+                body=body,
+            )
+
+    def language_access(self, home):
+        """The Section 1557 nondiscrimination notice, its coordinator in the settings, and the
+        language assistance taglines, each flagged as not yet checked by a translator."""
+        data = read("language_access.json")
+        notice = data["notice"]
+        page = self.child(
+            home,
+            NondiscriminationNoticePage,
+            notice["slug"],
+            title=notice["title"],
+            summary=notice["summary"],
+            search_description=notice["summary"],
+            statement=notice["statement"],
+            free_help=notice["free_help"],
+            grievance=notice["grievance"],
+            civil_rights_complaint=notice["civil_rights_complaint"],
+            show_in_menus=False,
+        )
+        settings = PracticeSettings.objects.get(site__root_page=home)
+        if settings.nondiscrimination_page_id is None:
+            settings.nondiscrimination_page = page
+        if not settings.section_1557_coordinator_name:
+            for key, value in data["coordinator"].items():
+                setattr(settings, f"section_1557_coordinator_{key}", value)
+        settings.save()
+        if not LanguageTagline.objects.exists():
+            for order, tagline in enumerate(data["taglines"]):
+                LanguageTagline.objects.create(
+                    **tagline, sort_order=order, checked_by_translator=False
+                )
+
+    def spanish_notice(self, home, spanish):
+        source = NondiscriminationNoticePage.objects.child_of(home).first()
+        if source is None:
+            return
+        notice = read("language_access.json")["notice_es"]
+        self.translate(
+            source,
+            spanish,
+            title=notice["title"],
+            slug=notice["slug"],
+            summary=notice["summary"],
+            search_description=notice["summary"],
+            statement=notice["statement"],
+            free_help=notice["free_help"],
+            grievance=notice["grievance"],
+            civil_rights_complaint=notice["civil_rights_complaint"],
+        )
 
     @staticmethod
     def tree_root():
@@ -654,14 +838,7 @@ class DemoLoader:
                 general_name=data.get("general_name", ""),
                 summary=data["summary"],
                 search_description=data["summary"],
-                overview=paragraphs(data["overview"]),
-                symptoms=bullets(data["symptoms"]),
-                causes=bullets(data["causes"]),
-                diagnosis=bullets(data["diagnosis"]),
-                treatment=bullets(data["treatment"]),
-                see_a_doctor=bullets(data["when_to_get_help"].get("see_a_doctor", [])),
-                urgent_care=bullets(data["when_to_get_help"].get("urgent_care", [])),
-                call_911=bullets(data["when_to_get_help"].get("call_911", [])),
+                **clinical_fields(ConditionPage, data),
                 show_in_menus=True,
                 author=physician,
                 reviewer=physician,
@@ -691,17 +868,7 @@ class DemoLoader:
                 kind=data["kind"],
                 summary=data["summary"],
                 search_description=data["summary"],
-                overview=paragraphs(data["overview"]),
-                preparation=bullets(data["preparation"]),
-                reasons=bullets(data["reasons"]),
-                during=bullets(data["during"]),
-                follow_up=bullets(data["follow_up"]),
-                risks_intro=data["risks_intro"],
-                common_risks=bullets(data["common_risks"]),
-                serious_risks=bullets(data["serious_risks"]),
-                related_tests=bullets(data["related_tests"]),
-                aftercare_call_us=bullets(data["aftercare"]["call_us"]),
-                aftercare_call_911=bullets(data["aftercare"]["call_911"]),
+                **clinical_fields(ProcedurePage, data),
                 conditions=[conditions[slug] for slug in data["conditions"]],
                 show_in_menus=True,
                 author=physician,

@@ -270,7 +270,7 @@ class LocationPage(CachedPageMixin, SectionsMixin, SEOMixin, Page):  # noqa: DJ0
             for day in self.weekly_hours
             for period in day["times"]
         ]
-        closures = closures_for(request, self.pk)
+        closures = closures_for(request, self.pk, self.translation_key)
         if closures:
             # Closed all day: schema.org's opens and closes both at midnight.
             node["specialOpeningHoursSpecification"] = [
@@ -291,14 +291,21 @@ class LocationPage(CachedPageMixin, SectionsMixin, SEOMixin, Page):  # noqa: DJ0
 
     @kept_with_page("plans")
     def kept_plans(self, request):
-        """The plans taken here, with their clinicians; a plan's change purges every page."""
+        """The plans taken here, with their clinicians; a plan's change purges every page.
+
+        Plans name the clinic's page in the settings' language: a translation of
+        it lists the same plans.
+        """
         return list(
-            self.insurance_plans.prefetch_related("team_members").order_by("carrier", "name")
+            InsurancePlan.objects.filter(locations__translation_key=self.translation_key)
+            .distinct()
+            .prefetch_related("team_members")
+            .order_by("carrier", "name")
         )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["closures"] = closures_for(request, self.pk)
+        context["closures"] = closures_for(request, self.pk, self.translation_key)
         context["plan_query"] = plan_filter_words(request)
         context["plans"] = self.kept_plans(request)
         context["plans_by_carrier"] = plans_by_carrier(context["plans"], context["plan_query"])

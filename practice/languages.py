@@ -238,3 +238,25 @@ class TranslatedSitemap(Sitemap):
         if last_mods and None not in last_mods:
             self.latest_lastmod = max(last_mods)
         return urls
+
+
+def in_active_language(pages):
+    """Each of `pages` (English pages the settings chose) as the active language has it.
+
+    {page's pk: its live translation in the URL's language, or the page itself
+    when it has none}. One query, and none in English: the settings name the
+    English pages.
+    """
+    chosen = [page for page in pages if page is not None]
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    found = {page.pk: page for page in chosen}
+    if language == settings.LANGUAGE_CODE or not chosen:
+        return found
+    by_key = {page.translation_key: page.pk for page in chosen}
+    for translated in (
+        Page.objects.live()
+        .filter(translation_key__in=by_key, locale__language_code=language)
+        .only("id", "title", "url_path", "path", "depth", "locale_id", "translation_key", "live")
+    ):
+        found[by_key[translated.translation_key]] = translated
+    return found

@@ -30,6 +30,10 @@ from pagecache.pages import CachedPageMixin, kept_with_page
 
 # The site's image model is declared in practice.images; imported here so Django finds it.
 from practice.images import PatientPageForm, SiteImage, SiteRendition  # noqa: F401
+
+# The language assistance taglines are declared in practice.language_access; imported here so
+# Django finds them.
+from practice.language_access import LanguageTagline  # noqa: F401
 from practice.navigation import public
 
 # Notices and closures are declared in practice.notices; imported here so Django finds them.
@@ -150,6 +154,7 @@ class HomePage(CachedPageMixin, SEOMixin, Page):  # noqa: DJ008 (Page's __str__ 
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = [
         "practice.StandardPage",
+        "practice.NondiscriminationNoticePage",
         "conditions.ConditionIndexPage",
         "procedures.ProcedureIndexPage",
         "locations.LocationIndexPage",
@@ -271,14 +276,20 @@ class StandardPage(CachedPageMixin, SEOMixin, Page):  # noqa: DJ008 (Page's __st
         pages chosen in Settings › Practice details. Each then ends with what
         must never disagree with the site itself, read from the settings: how
         long the website keeps what it collects, and how to reach the practice.
+        A translation of the chosen page has the same role (the settings name
+        the English page).
         """
         if request is None:
             return None
         practice = PracticeSettings.for_request(request)  # read once per request
-        if practice.privacy_page_id == self.pk:
-            return "privacy"
-        if practice.accessibility_page_id == self.pk:
-            return "accessibility"
+        for role, chosen in (
+            ("privacy", practice.privacy_page),
+            ("accessibility", practice.accessibility_page),
+        ):
+            if chosen is not None and (
+                chosen.pk == self.pk or chosen.translation_key == self.translation_key
+            ):
+                return role
         return None
 
     def get_template(self, request, *args, **kwargs):
@@ -294,6 +305,70 @@ class StandardPage(CachedPageMixin, SEOMixin, Page):  # noqa: DJ008 (Page's __st
         if self.policy(request) == "privacy":
             context["retention"] = retention_periods()
         return context
+
+
+class NondiscriminationNoticePage(CachedPageMixin, SEOMixin, Page):  # noqa: DJ008
+    """The Section 1557 notice of nondiscrimination, in the parts the 2024 rule asks for.
+
+    What the practice writes is in four required parts; the page puts each
+    under its heading, then adds what must never disagree with the settings:
+    the Section 1557 coordinator's contact (Settings › Practice details) and
+    the language assistance taglines (Snippets), each in its own language.
+    """
+
+    summary = models.TextField(blank=True, help_text="One or two sentences shown in listings.")
+    statement = RichTextField(
+        features=SECTION_FEATURES,
+        help_text="That the practice complies with federal civil rights laws and does not "
+        "discriminate on the basis of race, color, national origin (including language), "
+        "age, disability or sex, nor exclude people or treat them differently because of it.",
+    )
+    free_help = RichTextField(
+        "free aids and language help",
+        features=SECTION_FEATURES,
+        help_text="The free aids and services for people with disabilities (sign language "
+        "interpreters, large print, audio, accessible electronic formats) and the free "
+        "language help (qualified interpreters, information in other languages), and how "
+        "to ask for them.",
+    )
+    grievance = RichTextField(
+        "how to file a grievance",
+        features=SECTION_FEATURES,
+        help_text="How to file a grievance with the practice (in person, by mail, phone or "
+        "email) and that the coordinator can help. The coordinator's contact from "
+        "Settings › Practice details is shown after it.",
+    )
+    civil_rights_complaint = RichTextField(
+        "complaints to HHS",
+        features=SECTION_FEATURES,
+        help_text="How to file a civil rights complaint with the U.S. Department of Health "
+        "and Human Services, Office for Civil Rights: its portal "
+        "(ocrportal.hhs.gov), mail address, phone 1-800-368-1019 and TDD 1-800-537-7697.",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("statement"),
+        FieldPanel("free_help"),
+        FieldPanel("grievance"),
+        FieldPanel("civil_rights_complaint"),
+    ]
+
+    parent_page_types = ["practice.HomePage"]
+    subpage_types = []
+    # One per language: the Spanish notice sits under the Spanish home page.
+    max_count_per_parent = 1
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("statement"),
+        index.SearchField("free_help"),
+        index.SearchField("grievance"),
+        index.SearchField("civil_rights_complaint"),
+    ]
+
+    class Meta:
+        verbose_name = "nondiscrimination notice"
 
 
 def retention_periods():
@@ -360,7 +435,23 @@ class PracticeSettings(ClusterableModel, BaseSiteSetting):
         "Good Faith Estimate notice",
         "“You have the right to receive a Good Faith Estimate”, from the CMS model notice.",
     )
-    nondiscrimination_page = chosen_page("nondiscrimination notice")
+    nondiscrimination_page = chosen_page(
+        "nondiscrimination notice",
+        "The Section 1557 notice: also where the footer's “Language assistance” link goes.",
+    )
+    # Section 1557: the person who takes grievances, named on the nondiscrimination notice.
+    section_1557_coordinator_name = models.CharField("name", max_length=120, blank=True)
+    section_1557_coordinator_title = models.CharField(
+        "title",
+        max_length=120,
+        blank=True,
+        help_text="“Section 1557 Coordinator”, “Practice manager”.",
+    )
+    section_1557_coordinator_phone = models.CharField("phone", max_length=40, blank=True)
+    section_1557_coordinator_email = models.EmailField("email", blank=True)
+    section_1557_coordinator_address = models.TextField(
+        "postal address", blank=True, help_text="Where a grievance can be mailed, one line each."
+    )
 
     # Plain links to the practice's own systems (the EHR's portal, bill pay, the
     # telehealth platform): nothing of theirs loads on our pages.
@@ -425,10 +516,22 @@ class PracticeSettings(ClusterableModel, BaseSiteSetting):
             [
                 PageChooserPanel("privacy_practices_page"),
                 PageChooserPanel("good_faith_estimate_page"),
-                PageChooserPanel("nondiscrimination_page"),
+                PageChooserPanel("nondiscrimination_page", "practice.NondiscriminationNoticePage"),
             ],
             heading="Notices to patients",
             help_text="Linked from every page's footer.",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("section_1557_coordinator_name"),
+                FieldPanel("section_1557_coordinator_title"),
+                FieldPanel("section_1557_coordinator_phone"),
+                FieldPanel("section_1557_coordinator_email"),
+                FieldPanel("section_1557_coordinator_address"),
+            ],
+            heading="Section 1557 coordinator",
+            help_text="Who takes grievances about discrimination or language help: named on "
+            "the nondiscrimination notice.",
         ),
         MultiFieldPanel(
             [
@@ -481,6 +584,14 @@ class PracticeSettings(ClusterableModel, BaseSiteSetting):
     def footer_blurb_shown(self):
         """The footer's blurb in the page's language: {"text", "lang"} (practice.notices)."""
         return in_page_language(self.footer_blurb, self.footer_blurb_es)
+
+    @property
+    def coordinator_phone_href(self):
+        return tel_uri(self.section_1557_coordinator_phone)
+
+    @property
+    def coordinator_address_lines(self):
+        return lines(self.section_1557_coordinator_address)
 
     def footer_links_for(self, request):
         """The footer's chosen live pages as (column, title, url), kept until the site changes.

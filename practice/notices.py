@@ -195,10 +195,15 @@ class Closure(models.Model):
             lead = gettext("All our clinics are closed from %(day)s to %(last)s") % days
         return {"lead": lead, **self.reason_shown}
 
-    def applies_to(self, page_id):
-        # The clinic's page in any language (scheduled() lists its translations' ids).
-        pages = getattr(self, "location_page_ids", None) or {self.location_id}
-        return self.location_id is None or page_id in pages
+    def applies_to(self, page_id, translation_key=None):
+        """Whether the page shows it: every page when every clinic is closed, else the
+        clinic's page in every language (scheduled() lists its translations' ids; a
+        translation of it shares its translation key)."""
+        if self.location_id is None or page_id in getattr(self, "location_page_ids", ()):
+            return True
+        if self.location_id == page_id:
+            return True
+        return translation_key is not None and self.location.translation_key == translation_key
 
 
 def _midnight(day):
@@ -275,31 +280,32 @@ def _scheduled_for(request):
     return request._scheduled_notices
 
 
-def closures_for(request, page_id):
+def closures_for(request, page_id, translation_key=None):
     """The closures of this clinic (or of every clinic) not ended yet, soonest first.
 
     The clinic's page shows them under its hours and in its JSON-LD: its
-    cached copies end when the first of them does.
+    cached copies end when the first of them does. A translation of the
+    clinic's page (`translation_key`) shows the clinic's closures too.
     """
     now = timezone.now()
     closures = [
         closure
         for closure in _scheduled_for(request)[1]
-        if closure.applies_to(page_id) and closure.ends_at > now
+        if closure.applies_to(page_id, translation_key) and closure.ends_at > now
     ]
     if closures:
         shown_until(request, min(closure.ends_at for closure in closures))
     return closures
 
 
-def banners_for(request, page_id=None):
+def banners_for(request, page_id=None, translation_key=None):
     """What the top of this page shows now: the notices on, then the closures on.
 
     The page's cached copies last only until the next start or end of any of them.
     """
     now = timezone.now()
     notices, closures = _scheduled_for(request)
-    closures = [closure for closure in closures if closure.applies_to(page_id)]
+    closures = [closure for closure in closures if closure.applies_to(page_id, translation_key)]
     on_now = [item for item in (*notices, *closures) if item.starts_at <= now < item.ends_at]
     edges = [
         edge

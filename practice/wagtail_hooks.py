@@ -1,5 +1,6 @@
 """The editor's content checks (what the userbar and the page editor's Checks panel report),
-and the notices editors schedule (Snippets › Site notices, Snippets › Closures).
+the notices editors schedule (Snippets › Site notices, Snippets › Closures) and the
+language assistance taglines (Snippets › Language assistance taglines).
 
 Wagtail runs one accessibility checker (axe-core) in two places: the userbar
 that signed-in staff see on the live site (templates/base.html), and the
@@ -9,10 +10,12 @@ the `construct_wagtail_userbar` hook, so this one subclass configures both.
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.userbar import ContentCheckerItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from practice.language_access import LanguageTagline
 from practice.notices import Closure, SiteNotice
 
 
@@ -78,5 +81,22 @@ class ClosureViewSet(SnippetViewSet):
     list_filter = ["location"]
 
 
+class LanguageTaglineViewSet(SnippetViewSet):
+    """The taglines, each flagged until the practice's translator has checked it."""
+
+    model = LanguageTagline
+    icon = "globe"
+    menu_label = "Language assistance taglines"
+    # The title column says "(not checked by a translator yet)" until it is.
+    list_display = [
+        "__str__",
+        "direction",
+        BooleanColumn("checked_by_translator", label="Checked by translator"),
+    ]
+    list_filter = ["checked_by_translator"]
+    ordering = ["sort_order", "language"]
+
+
 register_snippet(SiteNoticeViewSet)
+register_snippet(LanguageTaglineViewSet)
 register_snippet(ClosureViewSet)

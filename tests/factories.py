@@ -23,6 +23,7 @@ from practice.models import (
     HomeFeaturedCondition,
     HomeFeaturedService,
     HomePage,
+    NondiscriminationNoticePage,
     PracticeSettings,
     StandardPage,
 )
@@ -71,6 +72,18 @@ class StandardPageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = StandardPage
+
+
+class NondiscriminationNoticePageFactory(wagtail_factories.PageFactory):
+    title = "Nondiscrimination notice"
+    slug = "nondiscrimination"
+    statement = "<p>We do not discriminate.</p>"
+    free_help = "<p>Free interpreters and large print.</p>"
+    grievance = "<p>Tell our coordinator.</p>"
+    civil_rights_complaint = "<p>Or HHS's Office for Civil Rights.</p>"
+
+    class Meta:
+        model = NondiscriminationNoticePage
 
 
 class NewsletterIndexPageFactory(wagtail_factories.PageFactory):

@@ -105,7 +105,7 @@ def test_every_footer_links_to_the_notices_patients_must_find(client, home, loca
 
     npp = factories.StandardPageFactory(parent=home, title="Our privacy practices", slug="npp")
     gfe = factories.StandardPageFactory(parent=home, title="Your right", slug="good-faith")
-    equal = factories.StandardPageFactory(parent=home, title="Equal care", slug="equal")
+    equal = factories.NondiscriminationNoticePageFactory(parent=home, slug="equal")
     practice = PracticeSettings.objects.get(site__root_page=home)
     practice.privacy_practices_page = npp
     practice.good_faith_estimate_page = gfe
@@ -117,6 +117,7 @@ def test_every_footer_links_to_the_notices_patients_must_find(client, home, loca
             ("Notice of Privacy Practices", npp.url),
             ("Good Faith Estimate", gfe.url),
             ("Nondiscrimination notice", equal.url),
+            ("Language assistance", f"{equal.url}#language-assistance"),
         ]
 
 

@@ -60,9 +60,9 @@ class TestDemoContent:
         first = capsys.readouterr().out
         pages = Page.objects.count()
         procedures = ProcedurePage.objects.live()
-        # The 22 of the demo, and one of them in Spanish (demo/content/es.json).
+        # The 22 of the demo, and four of them in Spanish (demo/content/es.json).
         assert procedures.filter(locale__language_code="en").count() == 22
-        assert procedures.filter(locale__language_code="es").count() == 1
+        assert procedures.filter(locale__language_code="es").count() == 4
         for procedure in procedures:
             for name in ProcedurePage.required_sections():
                 assert getattr(procedure, name).strip(), (procedure.title, name)

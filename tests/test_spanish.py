@@ -14,7 +14,7 @@ from wagtail.models import Locale
 from wagtail_localize.models import TranslationSource
 
 from tests import factories
-from tests.html import one, soup, text
+from tests.html import links, one, soup, text
 
 SITEMAP_NS = {
     "s": "http://www.sitemaps.org/schemas/sitemap/0.9",
@@ -267,19 +267,98 @@ class TestMedicalReviewPerLanguage:
         )
 
 
+# The demo's Spanish pages (issue 20 item 7), each beside the English page it translates.
+DEMO_IN_SPANISH = {
+    "/": "/es/",
+    "/locations/plan-your-visit/": "/es/ubicaciones/prepare-su-visita/",
+    "/locations/greenwich-stamford-ct/": "/es/ubicaciones/clinica-greenwich-stamford-ct/",
+    "/locations/nyc-carroll-gardens/": "/es/ubicaciones/clinica-nyc-carroll-gardens/",
+    "/locations/virtual-appointment/": "/es/ubicaciones/consulta-virtual/",
+    "/accessibility/": "/es/accesibilidad/",
+    "/privacy/": "/es/privacidad/",
+    "/nondiscrimination/": "/es/no-discriminacion/",
+}
+DEMO_CLINICAL_IN_SPANISH = {
+    "/procedures/occipital-nerve-block/": "/es/procedimientos/bloqueo-del-nervio-occipital/",
+    "/procedures/lumbar-puncture/": "/es/procedimientos/puncion-lumbar/",
+    "/procedures/trigger-point-injections/": "/es/procedimientos/inyecciones-en-puntos-gatillo/",
+    "/procedures/botox-for-chronic-migraine/": "/es/procedimientos/botox-para-la-migrana-cronica/",
+    "/conditions/headache/": "/es/afecciones/dolor-de-cabeza/",
+    "/conditions/low-back-pain/": "/es/afecciones/dolor-lumbar/",
+    "/conditions/neck-pain/": "/es/afecciones/dolor-de-cuello/",
+}
+
+
+def page_for(url):
+    """The demo's page at a URL of the site, English or Spanish."""
+    from wagtail.models import Page
+
+    home_slug, path = ("inicio", url[4:]) if url.startswith("/es/") else ("home-page", url[1:])
+    return Page.objects.get(url_path=f"/{home_slug}/{path}").specific
+
+
 @pytest.mark.django_db
-def test_the_demo_has_its_home_a_procedure_and_a_condition_in_spanish(client, demo_site):
+def test_the_demo_has_its_spanish_pages_paired_with_the_english_and_reviewed(client, demo_site):
+    from django.utils import timezone
+    from wagtail.models import TaskState
+
+    from demo.loader import CARE_FIELDS
+    from practice.sections import section_fields
+    from practice.text import plain_text
+    from team.models import TeamMemberPage
+
     home = soup(client.get("/es/"))
-    assert one(home, "html")["lang"] == "es"
     assert "Conozca al Dr. Sader" in text(one(home, "main"))
-    procedure = soup(client.get("/es/procedimientos/bloqueo-del-nervio-occipital/"))
-    assert text(one(procedure, "h1")) == "Bloqueo del nervio occipital"
-    assert one(switcher(procedure), "a")["href"] == "/procedures/occipital-nerve-block/"
-    condition = soup(client.get("/es/afecciones/dolor-de-cabeza/"))
-    assert text(one(condition, "h1")) == "Dolor de cabeza"
-    # Reviewed on its own, by a person: the page shows its own stamp.
-    assert json_ld(condition)["@graph"][0]["inLanguage"] == "es"
-    assert "lastReviewed" in json_ld(condition)["@graph"][0]
+    for english_url, spanish_url in {**DEMO_IN_SPANISH, **DEMO_CLINICAL_IN_SPANISH}.items():
+        spanish_page = soup(client.get(spanish_url))
+        assert one(spanish_page, "html")["lang"] == "es", spanish_url
+        # The switcher pairs them, both ways.
+        assert one(switcher(spanish_page), "a")["href"] == english_url, spanish_url
+        assert one(switcher(soup(client.get(english_url))), "a")["href"] == spanish_url
+
+    physician = TeamMemberPage.objects.get(user__username="reviewer")
+    today = timezone.localdate()
+    for english_url, spanish_url in DEMO_CLINICAL_IN_SPANISH.items():
+        english, spanish = page_for(english_url), page_for(spanish_url)
+        assert english.translation_key == spanish.translation_key
+        # Reviewed on its own, through the Medical review workflow: approved by the
+        # demo reviewer, stamped with the physician their account is linked to.
+        approved = TaskState.objects.filter(
+            workflow_state__in=spanish.workflow_states.all(),
+            status="approved",
+            finished_by__username="reviewer",
+        )
+        assert approved.exists(), spanish_url
+        assert (spanish.reviewer_id, spanish.last_reviewed) == (physician.pk, today)
+        assert json_ld(soup(client.get(spanish_url)))["@graph"][0]["lastReviewed"]
+        # Every section the English page shows, the Spanish page shows too (the
+        # loader reads the section spec: none forgotten).
+        fields = [*section_fields(type(english).page_sections), *CARE_FIELDS[type(english)]]
+        for name in fields:
+            assert bool(plain_text(getattr(spanish, name))) == bool(
+                plain_text(getattr(english, name))
+            ), (spanish_url, name)
+            if plain_text(getattr(english, name)):
+                assert plain_text(getattr(spanish, name)) != plain_text(getattr(english, name))
+
+    # A Spanish procedure lists the Spanish conditions; the English pages list no Spanish page.
+    lumbar = one(soup(client.get("/es/procedimientos/puncion-lumbar/")), "main")
+    assert "/es/afecciones/dolor-de-cabeza/" in [a["href"] for a in lumbar.select("a[href]")]
+    headache = one(soup(client.get("/conditions/headache/")), "main")
+    assert not [a for a in headache.select("a[href]") if a["href"].startswith("/es/")]
+
+    # The Spanish policies keep their role: the retention and the contact, in Spanish.
+    privacy = soup(client.get("/es/privacidad/"))
+    assert text(one(privacy, "#retention-heading")) == "Cuánto tiempo lo guardamos"
+    accessibility = soup(client.get("/es/accesibilidad/"))
+    assert text(one(accessibility, "#accessibility-contact")).startswith(
+        "Pida ayuda u otro formato"
+    )
+    footer = one(accessibility, ".site-footer__policies")
+    assert links(footer)[:2] == [
+        ("Declaración de accesibilidad", "/es/accesibilidad/"),
+        ("Aviso de privacidad del sitio web", "/es/privacidad/"),
+    ]
 
 
 @pytest.mark.django_db
@@ -333,3 +412,32 @@ def test_varnish_keeps_each_language_apart_whatever_the_browser_asks(live_server
         assert "Accept-Language" not in english.headers.get("Vary", "")
     finally:
         started.stop()
+
+
+@pytest.mark.django_db
+def test_a_clinics_spanish_page_shows_the_clinics_plans_and_closures(client, home, locations):
+    """Plans and closures name the clinic's English page: its translation shows them too."""
+    from django.utils import timezone
+
+    from locations.models import InsurancePlan
+    from practice.notices import Closure
+    from tests.html import labelled
+
+    stamford, virtual = locations["stamford"], locations["virtual"]
+    translate(home, slug="inicio")
+    translate(stamford.get_parent().specific, title="Ubicaciones", slug="ubicaciones")
+    stamford_es = translate(stamford, slug="clinica-stamford")
+    virtual_es = translate(virtual, slug="consulta-virtual")
+    plan = InsurancePlan.objects.create(carrier="Aetna", name="Open Access Managed Choice")
+    plan.locations.set([stamford])
+    plan.save()
+    Closure.objects.create(
+        location=stamford, first_day=timezone.localdate(), reason="Staff training day."
+    )
+
+    page = soup(client.get(stamford_es.url))
+    assert "Aetna" in text(labelled(page, "plans-heading"))
+    assert "Staff training day." in text(one(page, "section.site-notices"))
+    other = soup(client.get(virtual_es.url))
+    assert "Aetna" not in text(labelled(other, "plans-heading"))
+    assert not other.select("section.site-notices")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from wagtail.models import Site
 
 from pagecache import versions
-from practice import dates, languages, navigation, notices
+from practice import dates, language_access, languages, navigation, notices
 from practice import structured_data as schema
 from practice.phone import tel_uri
 
@@ -154,7 +154,13 @@ def social_image_url(context, page):
 def site_notices(context):
     """The notices and closures on now, at the top of the page (a clinic's closures on its page)."""
     page = context.get("page")
-    return {"notices": notices.banners_for(context.get("request"), getattr(page, "pk", None))}
+    return {
+        "notices": notices.banners_for(
+            context.get("request"),
+            getattr(page, "pk", None),
+            getattr(page, "translation_key", None),
+        )
+    }
 
 
 @register.inclusion_tag("components/language_switcher.html", takes_context=True)
@@ -179,3 +185,46 @@ def hreflang_alternates(context):
 def page_language(context):
     """The language the page is written in, for <html lang>."""
     return languages.page_language(context.get("page"))
+
+
+@register.simple_tag(takes_context=True)
+def notice_links(context, practice):
+    """The footer's policies and notices as [(label, url)], each in the page's language.
+
+    The settings choose the English pages; a Spanish page's footer links their
+    Spanish translations where they exist. The nondiscrimination notice brings
+    the "Language assistance" link, to its taglines.
+    """
+    request = context.get("request")
+    nondiscrimination = practice.nondiscrimination_page
+    chosen = [
+        (practice.accessibility_page, None),
+        (practice.privacy_page, None),
+        (practice.privacy_practices_page, gettext("Notice of Privacy Practices")),
+        (practice.good_faith_estimate_page, gettext("Good Faith Estimate")),
+        (nondiscrimination, gettext("Nondiscrimination notice")),
+    ]
+    shown = languages.in_active_language(page for page, _ in chosen)
+    links = []
+    for page, label in chosen:
+        if page is None or not shown[page.pk].live:
+            continue
+        url = shown[page.pk].get_url(request)
+        links.append((label or shown[page.pk].title, url))
+        if page is nondiscrimination:
+            links.append((gettext("Language assistance"), f"{url}#language-assistance"))
+    return links
+
+
+@register.inclusion_tag("components/language_assistance.html", takes_context=True)
+def language_assistance(context):
+    """The free language assistance taglines, each in its own language and direction."""
+    from practice.models import PracticeSettings
+
+    request = context.get("request")
+    practice = PracticeSettings.for_request(request) if request is not None else None
+    return {
+        "taglines": language_access.taglines_for(request),
+        "phone": getattr(practice, "phone", ""),
+        "phone_href": getattr(practice, "phone_href", ""),
+    }
