@@ -215,12 +215,20 @@ def scheduled(site_id):
 
     def build():
         now = timezone.now()
-        notices = list(SiteNotice.objects.filter(ends_at__gt=now).select_related("link_page"))
+        # Notices that start together show in the order they were written (pk):
+        # without it PostgreSQL may return them in either order.
+        notices = list(
+            SiteNotice.objects.filter(ends_at__gt=now)
+            .select_related("link_page")
+            .order_by("starts_at", "pk")
+        )
         closures = list(
             Closure.objects.filter(
                 models.Q(last_day__gte=timezone.localdate())
                 | models.Q(last_day=None, first_day__gte=timezone.localdate())
-            ).select_related("location")
+            )
+            .select_related("location")
+            .order_by("first_day", "pk")
         )
         _in_page_language(notices, closures)
         return notices, closures

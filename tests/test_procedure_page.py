@@ -45,6 +45,7 @@ class TestWhereEditorsMayAddPages:
             "Condition index page",
             "Location index page",
             "Newsletter archive",
+            "Nondiscrimination notice",
             "Procedure index page",
             "Standard page",
         ]
