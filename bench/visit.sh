@@ -13,13 +13,15 @@ PATIENTS=${1:-10} SECONDS_=${2:-60}
 # Every simulated patient posts a real request: no rate limit, no minimum fill time.
 export APPOINTMENT_RATE_LIMIT=0 APPOINTMENT_MIN_FILL_SECONDS=0
 source bench/front.sh
+# The machine may be shared: each walk's figures carry the load they ran under.
+load() { echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"; }
 
-echo; echo "## The whole visit through Varnish"; echo
+echo; echo "## The whole visit through Varnish"; echo; load; echo
 $PY bench/bench_visit.py "http://127.0.0.1:$VARNISH" --patients "$PATIENTS" --seconds "$SECONDS_" --count-stored
-echo; echo "## Pages only (home, search, first result) through Varnish"; echo
+echo; echo "## Pages only (home, search, first result) through Varnish"; echo; load; echo
 $PY bench/bench_visit.py "http://127.0.0.1:$VARNISH" --patients "$PATIENTS" --seconds "$SECONDS_" --pages-only
 for url in ${BAKERYDEMO_URLS:-}; do
-  echo; echo "## bakerydemo, pages only (home, search for bread, first result): $url"; echo
+  echo; echo "## bakerydemo, pages only (home, search for bread, first result): $url"; echo; load; echo
   $PY bench/bench_visit.py "$url" --patients "$PATIENTS" --seconds "$SECONDS_" --pages-only \
     --search-term bread --label "bakerydemo $url"
 done
