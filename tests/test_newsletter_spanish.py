@@ -257,6 +257,7 @@ class TestAnIssueInEachReadersLanguage:
         assert issue_text["lang"] == "en"
         assert text(one(issue_text, "h1")) == "Spring news"
         online = one(page, "a[href$='/newsletters/spring-news/']")
+        assert urlsplit(online["href"]).path == "/newsletters/spring-news/"  # the English page
         assert text(online) == "Lea este número en nuestro sitio web"
         assert online["hreflang"] == "en"
         assert "Recibe este correo porque se suscribió" in text(one(page, ".footer"))
