@@ -5,7 +5,9 @@ Anyone who may edit the issue sees the screen and may send themselves a test
 subscribers needs the "Can send newsletter issues to all subscribers"
 permission (Settings › Groups; the Editors group has it) and a published
 issue without unpublished changes, so an issue marked for medical review is
-sent only after a reviewer approved it.
+sent only after a reviewer approved it. The issue is sent once, from any of
+its language versions (its wagtail-localize translations): each reader gets
+the version in their language, and the screen says which, per language.
 """
 
 from django.contrib import messages
@@ -56,10 +58,12 @@ class IssueSendingView(WagtailAdminTemplateMixin, View):
             issue=self.issue,
             progress=issues.progress(self.issue),
             to_send=issues.recipients_to_queue(self.issue).count(),
+            readers_by_language=issues.readers_by_language(self.issue),
             may_send=user.has_perm(SEND_PERMISSION),
             not_ready=issues.missing_for_sending(self.issue),
             user_email=user.email,
-            failed=Delivery.objects.filter(issue=self.issue, state=Delivery.FAILED)
+            failed=issues.deliveries_of(self.issue)
+            .filter(state=Delivery.FAILED)
             .select_related("subscriber")
             .order_by("pk")[:200],
             history=IssueSendRecord.objects.filter(issue=self.issue).select_related("by")[:50],

@@ -10,7 +10,16 @@ The email (`render_issue`, `issue_message`):
   unsubscribe link, also in `List-Unsubscribe` / `List-Unsubscribe-Post`
   (RFC 8058 one-click: newsletter.views.unsubscribe takes the POST);
 - sent through Django's email backend: any SMTP server, or a django-anymail
-  backend for a provider's API (EMAIL_BACKEND).
+  backend for a provider's API (EMAIL_BACKEND);
+- in each reader's language (`NewsletterSubscriber.language`): an issue's
+  Spanish version is its wagtail-localize translation (a page of its own, at
+  /es/..., published on its own, through the Medical review when marked), and
+  a Spanish reader gets it when it is live. Until then they get the issue as
+  written, with the email's frame in Spanish (a note that it is not
+  translated yet, why they get it, the unsubscribe link to /es/newsletter/...,
+  the footer), the issue's own text marked with its language. The issue is
+  sent once, from any of its language versions: its readers are counted
+  across all of them (`recipients_to_queue`), so nobody gets it twice.
 
 The sending (`queue_issue`, `send_batch`, `resume`):
 
@@ -51,8 +60,9 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Count, F, Min, Q
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from wagtail.rich_text import expand_db_html
 
 from newsletter import mailing, tokens
@@ -63,6 +73,7 @@ from newsletter.models import (
     NewsletterSettings,
     NewsletterSubscriber,
 )
+from practice.languages import page_language
 from practice.models import PracticeSettings
 
 logger = logging.getLogger(__name__)
@@ -71,6 +82,16 @@ logger = logging.getLogger(__name__)
 UNSUBSCRIBE_PLACEHOLDER = "https://unsubscribe.invalid/READER"
 
 INLINER = css_inline.CSSInliner(load_remote_stylesheets=False, keep_style_tags=False)
+
+# Above an issue that is not in the reader's language (said in the reader's language).
+NOT_TRANSLATED_NOTES = {
+    "en": _(
+        "This issue of our newsletter is not translated into your language yet: here it is in English."
+    ),
+    "es": _(
+        "This issue of our newsletter is not translated into your language yet: here it is in Spanish."
+    ),
+}
 
 
 @dataclass
@@ -89,9 +110,28 @@ class RenderedIssue:
     domain: str
 
 
-def preview_recipient():
+def preview_recipient(language=None):
     """The editor's preview: the unsubscribe link leads to the "link no longer works" page."""
-    return Recipient(mailing.root_url() + reverse("newsletter:unsubscribe", args=("preview",)))
+    return Recipient(
+        mailing.root_url() + mailing.path_in(language, "newsletter:unsubscribe", "preview")
+    )
+
+
+def issue_language(issue):
+    """The language the issue is written in: its locale's ("en", "es")."""
+    return mailing.site_language(page_language(issue))
+
+
+def issue_for_reader(issue, language):
+    """What a reader of `language` gets: the issue's live version in it, else the issue itself."""
+    if issue_language(issue) == language:
+        return issue
+    version = (
+        NewsletterIssuePage.objects.live()
+        .filter(translation_key=issue.translation_key, locale__language_code=language)
+        .first()
+    )
+    return version or issue
 
 
 def absolute_links(html, root):
@@ -120,6 +160,11 @@ def wrap(text, indent=""):
     )
 
 
+def picture(alt):
+    """A picture in the plain-text part: its description, labelled in the email's language."""
+    return gettext("[Picture: %(description)s]") % {"description": alt}
+
+
 def inline_text(element):
     """An element's text, with each link's address after its words."""
     parts = []
@@ -132,7 +177,7 @@ def inline_text(element):
             href = child.get("href", "")
             parts.append(f"{words} ({href})" if href and href != words else words)
         elif child.name == "img" and child.get("alt"):
-            parts.append(f"[Picture: {child['alt']}]")
+            parts.append(picture(child["alt"]))
         elif child.name == "br":
             parts.append(" ")
     return "".join(parts)
@@ -166,7 +211,7 @@ def plain_text(html):
             blocks.append("-" * 20)
         elif element.name == "img":
             if element.get("alt"):
-                blocks.append(f"[Picture: {element['alt']}]")
+                blocks.append(picture(element["alt"]))
         else:
             text = inline_text(element)
             if text.strip():
@@ -178,29 +223,42 @@ def site_for(issue):
     return issue.get_site() or mailing.default_site()
 
 
-def render_issue(issue, recipient):
-    """The issue's email for one reader (or the placeholder, filled in by `issue_message`)."""
+def render_issue(issue, recipient, language=None):
+    """The issue's email for one reader (or the placeholder, filled in by `issue_message`).
+
+    `language` is the reader's: the email's own words are in it, the issue's
+    text in the issue's language (None: the issue's language throughout).
+    """
+    written_in = issue_language(issue)
+    language = mailing.site_language(language or written_in)
     site = site_for(issue)
     root = mailing.root_url(site)
     practice = PracticeSettings.for_site(site)
     newsletter = NewsletterSettings.for_site(site)
     body = absolute_links(expand_db_html(issue.body or ""), root)
-    context = {
-        "issue": issue,
-        "subject": issue.title,
-        "summary": issue.summary,
-        "body": body,
-        "body_text": plain_text(body),
-        "online_url": issue.get_full_url() if issue.live else "",
-        "practice_name": practice.practice_name,
-        "postal_address": newsletter.postal_address.strip(),
-        "site_url": root + "/",
-        "site_host": site.hostname,
-        "unsubscribe_url": recipient.unsubscribe_url,
-        "is_test": recipient.is_test,
-    }
-    html = INLINER.inline(render_to_string("newsletter/email/issue.html", context))
-    text = render_to_string("newsletter/email/issue.txt", context)
+    with translation.override(language):
+        context = {
+            "issue": issue,
+            "subject": issue.title,
+            "summary": issue.summary,
+            "body": body,
+            "body_text": plain_text(body),  # in the override: "[Picture: ...]" labels
+            "online_url": issue.get_full_url() if issue.live else "",
+            "language": language,
+            # Set only when the issue's text is in another language than the email's.
+            "content_language": written_in if written_in != language else "",
+            "not_translated_note": NOT_TRANSLATED_NOTES.get(written_in, "")
+            if written_in != language
+            else "",
+            "practice_name": practice.practice_name,
+            "postal_address": newsletter.postal_address.strip(),
+            "site_url": mailing.home_url(site, language),
+            "site_host": site.hostname,
+            "unsubscribe_url": recipient.unsubscribe_url,
+            "is_test": recipient.is_test,
+        }
+        html = INLINER.inline(render_to_string("newsletter/email/issue.html", context))
+        text = render_to_string("newsletter/email/issue.txt", context)
     text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
     sender = newsletter.from_name or practice.practice_name
     return RenderedIssue(
@@ -251,7 +309,8 @@ def send_test(issue, user):
     site = site_for(issue)
     # A link for a reader who does not exist: following it unsubscribes nobody.
     token = tokens.make_token(NewsletterSubscriber(pk=0, email=user.email), tokens.UNSUBSCRIBE_SALT)
-    url = mailing.root_url(site) + reverse("newsletter:unsubscribe", args=(token,))
+    language = issue_language(draft)
+    url = mailing.root_url(site) + mailing.path_in(language, "newsletter:unsubscribe", token)
     rendered = render_issue(draft, Recipient(UNSUBSCRIBE_PLACEHOLDER, is_test=True))
     stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
     message = issue_message(
@@ -266,8 +325,36 @@ def send_test(issue, user):
 
 
 def recipients_to_queue(issue):
-    """Confirmed subscribers the issue has not been queued for yet."""
-    return NewsletterSubscriber.objects.confirmed().exclude(deliveries__issue=issue)
+    """Confirmed subscribers the issue has not been queued for yet, in any of its languages."""
+    return NewsletterSubscriber.objects.confirmed().exclude(
+        deliveries__issue__translation_key=issue.translation_key
+    )
+
+
+def readers_by_language(issue):
+    """For the Sending screen: per language, how many readers are left and what they get."""
+    counts = {
+        row["language"]: row["count"]
+        for row in recipients_to_queue(issue)
+        .order_by()
+        .values("language")
+        .annotate(count=Count("pk"))
+    }
+    rows = []
+    for code, name in settings.LANGUAGES:
+        count = sum(n for language, n in counts.items() if mailing.site_language(language) == code)
+        if not count:
+            continue
+        version = issue_for_reader(issue, code)
+        rows.append(
+            {
+                "language": name,
+                "count": count,
+                "version": version,
+                "translated": issue_language(version) == code,
+            }
+        )
+    return rows
 
 
 def queue_issue(issue, user):
@@ -289,9 +376,14 @@ def queue_issue(issue, user):
     return len(ids)
 
 
+def deliveries_of(issue):
+    """The issue's deliveries, whichever of its language versions it was sent from."""
+    return Delivery.objects.filter(issue__translation_key=issue.translation_key)
+
+
 def progress(issue):
     """Counts per state: queued (with those being sent), sent, failed, skipped."""
-    counts = Delivery.objects.filter(issue=issue).aggregate(
+    counts = deliveries_of(issue).aggregate(
         queued=Count("pk", filter=Q(state__in=[Delivery.QUEUED, Delivery.SENDING])),
         sent=Count("pk", filter=Q(state=Delivery.SENT)),
         failed=Count("pk", filter=Q(state=Delivery.FAILED)),
@@ -383,7 +475,16 @@ def send_batch(issue_id):
     )
     sent = 0
     if ids:
-        rendered = render_issue(issue, Recipient(UNSUBSCRIBE_PLACEHOLDER))
+        renders = {}  # language: the issue rendered for its readers, once per batch
+
+        def rendered_for(language):
+            if language not in renders:
+                version = issue_for_reader(issue, language)
+                renders[language] = render_issue(
+                    version, Recipient(UNSUBSCRIBE_PLACEHOLDER), language
+                )
+            return renders[language]
+
         site = site_for(issue)
         connection = get_connection()
         try:
@@ -395,10 +496,12 @@ def send_batch(issue_id):
                 if subscriber is None or not subscriber.is_confirmed:
                     Delivery.objects.filter(pk=pk).update(state=Delivery.SKIPPED, claimed_at=None)
                     continue
+                language = mailing.site_language(subscriber.language)
+                rendered = rendered_for(language)
                 message = issue_message(
                     rendered,
                     subscriber.email,
-                    mailing.unsubscribe_url(subscriber, site),
+                    mailing.unsubscribe_url(subscriber, site, language),
                     f"<newsletter.{issue_id}.{subscriber.pk}@{rendered.domain}>",
                     connection=connection,
                 )

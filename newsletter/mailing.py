@@ -12,12 +12,16 @@ Links are absolute, built from the Wagtail Site's root URL (Settings › Sites:
 hostname, and port 443 for https): the public address the pages' canonical
 links already use. Not WAGTAILADMIN_BASE_URL, which is the admin's address
 (it may be another host, or reachable only by staff), and not the request's
-Host header, which a client chooses.
+Host header, which a client chooses. Their path is in the email's language
+(`/es/newsletter/unsubscribe/...` for a Spanish reader): the active one, or
+the one asked for (an issue is sent in each reader's own language).
 """
 
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from wagtail.models import Site
 
 from newsletter import tokens
@@ -32,14 +36,38 @@ def root_url(site=None):
     return site.root_url.rstrip("/")
 
 
-def confirm_url(subscriber, site=None):
-    path = reverse("newsletter:confirm", args=(tokens.confirm_token(subscriber),))
+def site_language(code):
+    """`code` if the site is written in it ("es-mx" reads "es"), else the default language."""
+    languages = dict(settings.LANGUAGES)
+    code = (code or "").lower()
+    if code in languages:
+        return code
+    if code.split("-")[0] in languages:
+        return code.split("-")[0]
+    return settings.LANGUAGE_CODE
+
+
+def path_in(language, name, *args):
+    """The path of a URL name in `language` (None: the active one), e.g. /es/newsletter/..."""
+    if language is None:
+        return reverse(name, args=args)
+    with translation.override(site_language(language)):
+        return reverse(name, args=args)
+
+
+def confirm_url(subscriber, site=None, language=None):
+    path = path_in(language, "newsletter:confirm", tokens.confirm_token(subscriber))
     return root_url(site) + path
 
 
-def unsubscribe_url(subscriber, site=None):
-    path = reverse("newsletter:unsubscribe", args=(tokens.unsubscribe_token(subscriber),))
+def unsubscribe_url(subscriber, site=None, language=None):
+    path = path_in(language, "newsletter:unsubscribe", tokens.unsubscribe_token(subscriber))
     return root_url(site) + path
+
+
+def home_url(site=None, language=None):
+    """The home page in `language`: http://host/ or http://host/es/."""
+    return root_url(site) + path_in(language, "wagtail_serve", "")
 
 
 def subscriber_message(

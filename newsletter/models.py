@@ -30,7 +30,11 @@ class NewsletterSubscriber(models.Model):
     link emailed to it; only confirmed subscribers are sent newsletters, and
     pending rows are deleted after NEWSLETTER_PENDING_DAYS by
     `purge_newsletter_pending`. Unsubscribing deletes the row: nothing is kept
-    about a former reader.
+    about a former reader. `language` is the sign-up page's: a pending row
+    takes the language of its latest sign-up (the one the link confirms); a
+    confirmed subscriber's stays as it was (anyone can type an address in the
+    form), so to change it they unsubscribe and sign up on the other language's
+    page.
     """
 
     email = models.EmailField(unique=True)
@@ -44,6 +48,15 @@ class NewsletterSubscriber(models.Model):
         null=True,
         blank=True,
         help_text="When the subscriber confirmed the address by the emailed link.",
+    )
+    language = models.CharField(
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=(
+            "The language of the page the subscriber signed up on: their emails, and the "
+            "links in them, are in it (an issue's translation in it where there is one)."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -188,7 +201,7 @@ class NewsletterIssuePage(CachedPageMixin, SEOMixin, Page):  # noqa: DJ008 (Page
         if mode_name == "email":
             from newsletter import issues
 
-            email = issues.render_issue(self, issues.preview_recipient())
+            email = issues.render_issue(self, issues.preview_recipient(issues.issue_language(self)))
             return HttpResponse(email.html)
         return super().serve_preview(request, mode_name)
 

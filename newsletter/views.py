@@ -27,7 +27,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from wagtail.models import Site
 
-from newsletter import tasks, tokens
+from newsletter import mailing, tasks, tokens
 from newsletter.forms import NewsletterSignupForm
 from newsletter.models import NewsletterSubscriber
 from newsletter.origin import same_origin_post
@@ -66,15 +66,20 @@ def newsletter_signup(request):
         return render_signup(request, form, status=400)
     email = form.cleaned_data["email"]
     now = timezone.now()
+    # The page's language: the emails and their links are in it (NewsletterSubscriber.language).
+    language = mailing.site_language(translation.get_language())
     with transaction.atomic():
         # Signing up twice is no error: get_or_create also settles two posts racing.
         subscriber, created = NewsletterSubscriber.objects.get_or_create(
-            email=email, defaults={"consented_at": now}
+            email=email, defaults={"consented_at": now, "language": language}
         )
         if not created:
-            # Still unconfirmed: the consent given now is the one the link confirms,
-            # and the purge counts from it. A confirmed subscriber's consent stands.
-            NewsletterSubscriber.objects.pending().filter(pk=subscriber.pk).update(consented_at=now)
+            # Still unconfirmed: the consent given now (and its page's language) is the
+            # one the link confirms, and the purge counts from it. A confirmed
+            # subscriber's consent and language stand: anyone can type an address here.
+            NewsletterSubscriber.objects.pending().filter(pk=subscriber.pk).update(
+                consented_at=now, language=language
+            )
         if may_email(email):
             site = Site.find_for_request(request)
             transaction.on_commit(
@@ -82,8 +87,7 @@ def newsletter_signup(request):
                     tasks.send_signup_email.enqueue,
                     subscriber.pk,
                     site.pk if site else None,
-                    # The page's language (not personal): the email and its links are in it.
-                    translation.get_language() or settings.LANGUAGE_CODE,
+                    language,
                 ),
                 robust=True,
             )

@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.urls import path
 from wagtail import hooks
@@ -22,6 +23,13 @@ class SubscriberFilterSet(WagtailFilterSet):
         choices=[("yes", "Confirmed"), ("no", "Pending (not confirmed yet)")],
         empty_label="All",
         method="filter_confirmed",
+        widget=forms.RadioSelect,
+    )
+
+    language = django_filters.ChoiceFilter(
+        label="Language",
+        choices=settings.LANGUAGES,
+        empty_label="All",
         widget=forms.RadioSelect,
     )
 
@@ -56,16 +64,24 @@ class NewsletterSubscriberViewSet(ModelViewSet):
     list_display = [
         "email",
         BooleanColumn("is_confirmed", label="Confirmed"),
+        "language",
         "confirmed_at",
         "consented_at",
         "created_at",
     ]
-    list_export = ["email", "is_confirmed", "confirmed_at", "consented_at", "created_at"]
+    list_export = [
+        "email",
+        "is_confirmed",
+        "language",
+        "confirmed_at",
+        "consented_at",
+        "created_at",
+    ]
     export_headings = {"is_confirmed": "Confirmed"}
     export_filename = "newsletter-subscribers"
     search_fields = ["email"]
     inspect_view_enabled = True
-    form_fields = ["email", "consented_at", "confirmed_at"]
+    form_fields = ["email", "language", "consented_at", "confirmed_at"]
 
 
 @hooks.register("register_admin_viewset")
