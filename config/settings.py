@@ -196,8 +196,9 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            # diskcache: SQLite and files, safe across processes and forks.
-            "BACKEND": "diskcache.DjangoCache",
+            # diskcache: SQLite and files, safe across processes and forks
+            # (pagecache/backends.py keeps its connections between requests).
+            "BACKEND": "pagecache.backends.SharedDiskCache",
             "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
             "SHARDS": 4,
             # A read or write waits at most this long for another process's write.

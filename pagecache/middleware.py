@@ -85,9 +85,11 @@ class PageCacheMiddleware:
             if cached is not NOT_STORED:
                 cached["X-Page-Cache"] = "hit"
                 return cached
-            if current is not None:
+            # Only a previous copy makes a claim worth its two cache writes: without
+            # one every request renders anyway (a first view, search results).
+            if current is not None and previous is not NOT_STORED:
                 claimed = versions.claim_rebuild(key)
-                if not claimed and previous is not NOT_STORED:
+                if not claimed:
                     return self.previous_copy(previous)
         try:
             response = self.get_response(request)

@@ -1,5 +1,7 @@
 """Phone numbers as patients dial them: one builder for every tel: link on the site."""
 
+from functools import lru_cache
+
 import phonenumbers
 from django.conf import settings
 
@@ -12,8 +14,15 @@ def tel_uri(number, region=None):
     """
     if not number:
         return ""
+    return _tel_uri(number, region or settings.PRACTICE_REGION)
+
+
+# The same few numbers (the practice's, each clinic's) are on every page: parsing them
+# took phonenumbers a few per cent of each page view.
+@lru_cache(maxsize=256)
+def _tel_uri(number, region):
     try:
-        parsed = phonenumbers.parse(number, region or settings.PRACTICE_REGION)
+        parsed = phonenumbers.parse(number, region)
     except phonenumbers.NumberParseException:
         return ""
     if not phonenumbers.is_possible_number(parsed):

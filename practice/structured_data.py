@@ -18,7 +18,7 @@ from practice.text import items  # noqa: F401
 from practice.text import plain_text as text  # noqa: F401
 
 CONTEXT = "https://schema.org"
-# The web page type of a clinical page, which then declares `schema_review(root_url)`.
+# The web page type of a clinical page, which then declares `schema_review(root_url, request)`.
 MEDICAL_WEB_PAGE = "MedicalWebPage"
 
 
@@ -28,9 +28,10 @@ def absolute(url, root_url):
     return root_url.rstrip("/") + url
 
 
-def person(member, root_url):
+def person(member, root_url, request=None):
     """A team member as a reference from another node (author, reviewer)."""
-    url = absolute(member.url, root_url) if member.live else None
+    # With the request, Wagtail reads the sites' root paths once per request, not from the cache.
+    url = absolute(member.get_url(request), root_url) if member.live else None
     node = {
         "@type": "Physician" if member.is_physician else "Person",
         "name": member.display_name,
@@ -84,7 +85,7 @@ def page_graph(page, request, crumbs):
     if about and about.get("@id"):
         web_page["mainEntity" if not clinical else "about"] = {"@id": about["@id"]}
     if clinical:
-        web_page.update(page.schema_review(root_url))
+        web_page.update(page.schema_review(root_url, request))
     if page.last_published_at:
         web_page["dateModified"] = page.last_published_at.date().isoformat()
     if len(crumbs) > 1:

@@ -208,14 +208,14 @@ class ClinicalReviewMixin(models.Model):
     # JSON-LD (practice.structured_data): a MedicalWebPage, with its review.
     schema_page_type = MEDICAL_WEB_PAGE
 
-    def schema_review(self, root_url):
+    def schema_review(self, root_url, request=None):
         """The web page's review properties: when, by whom, and when it is due again."""
         review = {}
         if self.last_reviewed:
             review["lastReviewed"] = self.last_reviewed.isoformat()
         reviewer = self.byline["reviewer"]
         if reviewer is not None:
-            review["reviewedBy"] = schema.person(reviewer, root_url)
+            review["reviewedBy"] = schema.person(reviewer, root_url, request)
         if self.next_review_due:
             # schema.org has no "next review" date: the due date goes in as text.
             review["disambiguatingDescription"] = (

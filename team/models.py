@@ -133,7 +133,7 @@ class TeamMemberPage(CachedPageMixin, SEOMixin, Page):
 
     def structured_data(self, request, root_url, url):
         node = {
-            **schema.person(self, root_url),
+            **schema.person(self, root_url, request),
             "@id": f"{url}#person",
             "url": url,
             "description": schema.text(self.bio)[:300],

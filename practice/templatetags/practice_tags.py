@@ -4,7 +4,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from pagecache import versions
 from practice import dates, language_access, languages, navigation, notices
@@ -45,6 +45,16 @@ def _crumbs(context):
     if request is not None:
         request._practice_crumbs = (getattr(page, "pk", None), crumbs)
     return crumbs
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """The page's full address, or "" outside a routable page (with the request, Wagtail
+    reads the sites' root paths once per request instead of from the cache each time)."""
+    page = context.get("page")
+    if not isinstance(page, Page):
+        return ""
+    return page.get_full_url(request=context.get("request")) or ""
 
 
 @register.simple_tag(takes_context=True)
