@@ -68,6 +68,27 @@ URL=$(cd "$ROOT" && env $(side_env new) TASKS_BACKEND=immediate $PY bench/bench_
   | $PY -c 'import json,sys; print(json.load(sys.stdin)["procedure"])')
 echo "page:    $URL"
 
+# Instructions per uncached view (valgrind's count, not a timing: the machine's load
+# does not change it). The old commit may predate bench_instructions.py and config/:
+# both sides run this checkout's script, each with its own settings module.
+if command -v valgrind >/dev/null; then
+  VIEWS=20
+  instructions() {  # SIDE VIEWS
+    (cd "$(checkout_of "$1")" && settings=config.settings && { [ -d config ] || settings=practice.settings; } \
+      && env $(side_env "$1") CACHE_DIR="$WORK/$1-side/cache-$2" DJANGO_SETTINGS_MODULE=$settings PYTHONHASHSEED=0 \
+        valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
+        .venv/bin/python "$ROOT/bench/bench_instructions.py" "$URL" "$2" 2>&1 \
+      | awk '/I *refs/ { gsub(",", "", $NF); print $NF }')
+  }
+  echo; echo "## Instructions per uncached view of $URL (cachegrind, $VIEWS views)"; echo
+  echo "| commit | instructions per view |"
+  echo "| --- | --- |"
+  for side in old new; do
+    instructions "$side" 0 >"$WORK/instr-$side-0" & instructions "$side" "$VIEWS" >"$WORK/instr-$side-n"; wait
+    echo "| $side | $(( ($(cat "$WORK/instr-$side-n") - $(cat "$WORK/instr-$side-0")) / VIEWS )) |"
+  done
+fi
+
 wait_for() {  # URL
   for _ in $(seq 1 240); do curl -fs -o /dev/null "$1" && return 0; sleep 0.5; done
   echo "not answering: $1" >&2; return 1
@@ -109,7 +130,7 @@ echo; echo "## wrk -t2 -c20 -d$DURATION --latency -H 'Accept-Encoding: gzip', ta
 echo "| served by | round | commit | requests/s | p50 | p99 | errors |"
 echo "| --- | --- | --- | --- | --- | --- | --- |"
 for cache in 0 600; do
-  label="app, uncached"; [ "$cache" = 0 ] || label="app page cache (local memory)"
+  label="app, uncached"; [ "$cache" = 0 ] || label="app page cache (the CACHES backend each commit configures)"
   serve_both "$cache"
   for round in $(seq 1 "$ROUNDS"); do
     # Alternate who goes first, so neither side always follows the other's load.
