@@ -371,3 +371,33 @@ def tell_reviewers_where_to_approve_a_translation(request, page):
         "under “Awaiting your review” on your dashboard.",
         buttons=[messages.button(reverse("wagtailadmin_home"), "Dashboard")],
     )
+
+
+# wagtail-localize's "Sync translated pages", kept to each translated page's own review
+# (reviews.views.SyncTranslationsView): at wagtail-localize's own URL, so its buttons and
+# links (reversed as "wagtail_localize:update_translations") reach it. Admin URLs resolve
+# in hook order: first, before wagtail-localize's (tests/test_translation_review.py checks).
+@hooks.register("register_admin_urls", order=-1)
+def register_sync_translations_url():
+    from django.urls import path
+
+    from reviews.views import SyncTranslationsView
+
+    return [
+        path(
+            "localize/update/<int:translation_source_id>/",
+            SyncTranslationsView.as_view(),
+            name="reviews_sync_translations",
+        ),
+    ]
+
+
+# The explorer's bulk "Publish" in place of Wagtail's (same action type, registered after
+# it): a page whose machine translation waits for approval is left out, and told why.
+def register_bulk_publish():
+    from reviews.views import PublishRefusingMachineTranslation
+
+    hooks.register("register_bulk_action", PublishRefusingMachineTranslation, order=1)
+
+
+register_bulk_publish()
