@@ -1,4 +1,7 @@
-"""Where editors meet the review dates: the dashboard panel and the page explorer's column.
+"""Where editors meet the review dates (the dashboard panel, the page explorer's column), and
+the admin views that keep translations to their own review: approving a machine
+translation, sending a translation to review, the workflow's actions, bulk "Publish"
+and wagtail-localize's "Sync translated pages".
 
 The explorer lists a clinical section's pages with a "Next review due" column:
 Wagtail 8 has no hook that adds a column to the explorer, but lets a
@@ -102,7 +105,7 @@ def explorer_columns():
     return columns
 
 
-def refuse_unapproved_machine_translation(request, page):
+def refused_for_machine_translation(request, page):
     """Says why a page with machine-translated passages no person approved is not published,
     as its editor says it (`wagtail_hooks`), and records the refusal; False when none waits."""
     waiting = unapproved_machine_segments(page).count()
@@ -136,7 +139,7 @@ class MedicalReviewActionView(WorkflowActionView):
         if (
             self.action_name == "approve"
             and self.object.workflow_in_progress
-            and refuse_unapproved_machine_translation(request, self.object)
+            and refused_for_machine_translation(request, self.object)
         ):
             if request.headers.get("x-requested-with") == "XMLHttpRequest":
                 # The dashboard's modal: it follows "redirect", where the message shows.
@@ -174,13 +177,13 @@ class PublishRefusingMachineTranslation(PublishBulkAction):
         refused = {
             page.pk
             for page in objects
-            if refuse_unapproved_machine_translation(self.request, page.specific)
+            if refused_for_machine_translation(self.request, page.specific)
         }
         self.refused_ids = set(refused)
         if self.cleaned_form.cleaned_data["include_descendants"]:
             for page in objects:
                 for descendant in page.get_descendants().not_live().specific():
-                    if refuse_unapproved_machine_translation(self.request, descendant):
+                    if refused_for_machine_translation(self.request, descendant):
                         self.refused_ids.add(descendant.pk)
         objects[:] = [page for page in objects if page.pk not in refused]
         if not objects:
@@ -369,19 +372,7 @@ class SyncTranslationsView(UpdateTranslationsView):
         if is_clinical(page):
             self.send_to_medical_review(page, where)
             return
-        waiting = unapproved_machine_segments(page).count()
-        if waiting:
-            log(page, REFUSED_ACTION, user=user, data={"segments": waiting})
-            messages.error(
-                self.request,
-                f"{where}: {refusal_message(waiting)}",
-                buttons=[
-                    messages.button(
-                        reverse("reviews_approve_translation", args=(page.pk,)),
-                        "Approve the translation",
-                    )
-                ],
-            )
+        if refused_for_machine_translation(self.request, page):
             return
         if not page.permissions_for_user(user).can_publish():
             messages.warning(

@@ -242,16 +242,17 @@ def refuse_unapproved_machine_translation(request, page):
     """Refuse to publish, and say why; on opening the editor, say what is waiting."""
     from django.shortcuts import redirect
 
-    from reviews.translations import REFUSED_ACTION, refusal_message, unapproved_machine_segments
+    from reviews.translations import unapproved_machine_segments
+    from reviews.views import refused_for_machine_translation
 
+    if request.method == "POST" and asks_to_publish(request):
+        if refused_for_machine_translation(request, page):
+            return redirect("wagtailadmin_pages:edit", page.pk)
+        return None
     waiting = unapproved_machine_segments(page).count()
     if not waiting:
         return None
     button = [messages.button(approval_url(page), "Approve the translation")]
-    if request.method == "POST" and asks_to_publish(request):
-        log(page, REFUSED_ACTION, user=request.user, data={"segments": waiting})
-        messages.error(request, refusal_message(waiting), buttons=button)
-        return redirect("wagtailadmin_pages:edit", page.pk)
     if request.method == "GET":
         messages.warning(
             request,
