@@ -34,6 +34,7 @@ from wagtail_localize.machine_translators import get_machine_translator
 from wagtail_localize.views.edit_translation import apply_machine_translation
 from wagtail_localize.views.update_translations import UpdateTranslationsView
 
+from reviews.clinical import ClinicalReviewMixin
 from reviews.due import DUE_STATES, State, due_counts, review_settings, state_of
 from reviews.governance import clinical_page_models, is_clinical
 from reviews.reports import report_url
@@ -283,6 +284,10 @@ def submit_translation(request, page_id):
     )
 
 
+def is_clinical_model(model):
+    return model is not None and issubclass(model, ClinicalReviewMixin)
+
+
 class SyncTranslationsView(UpdateTranslationsView):
     """wagtail-localize's "Sync translated pages", keeping each translated page to its own review.
 
@@ -302,6 +307,16 @@ class SyncTranslationsView(UpdateTranslationsView):
     published only by a user who may publish it and once no machine-translated
     passage waits for approval.
     """
+
+    def get_form(self):
+        form = super().get_form()
+        if is_clinical_model(self.object.specific_content_type.model_class()):
+            form.fields["publish_translations"].help_text = (
+                "A clinical page is not published by a sync: each translation's synced text "
+                "is sent to the medical review, and published when a medical reviewer "
+                "approves it. Unticked, it is saved as a draft."
+            )
+        return form
 
     @transaction.atomic
     def form_valid(self, form):

@@ -419,6 +419,16 @@ class TestSyncTranslatedPages:
     def test_with_publish_it_goes_to_the_medical_review_not_to_patients(
         self, client, editor, reviewer, reviewed_spanish, spanish, after_commit
     ):
+        client.force_login(editor)
+        form = soup(
+            client.get(
+                reverse(
+                    "wagtail_localize:update_translations",
+                    args=(spanish["translation"].source.pk,),
+                )
+            )
+        )
+        assert "sent to the medical review" in text(form.find("form"))
         response = self.sync(
             client, editor, spanish["translation"].source, after_commit, publish_translations="on"
         )
