@@ -466,6 +466,30 @@ class TestSyncTranslatedPages:
         assert home_es.title == "Welcome to the practice"
         assert not home_es.has_unpublished_changes
 
+    def test_nor_is_any_page_a_machine_translated_unapproved(
+        self, client, settings, editor, spanish, home, es, after_commit
+    ):
+        settings.WAGTAILLOCALIZE_MACHINE_TRANSLATOR = DUMMY_TRANSLATOR
+        home_es = home.get_translation(es)
+        home.refresh_from_db()
+        home.title = "Welcome to the practice"
+        home.save_revision().publish()
+        source = TranslationSource.objects.get_for_instance(home)
+        response = self.sync(
+            client,
+            editor,
+            source,
+            after_commit,
+            publish_translations="on",
+            use_machine_translation="on",
+        )
+        assert "machine-translated and no translator or medical reviewer has approved" in (
+            admin_messages(response)
+        )
+        home_es.refresh_from_db()
+        assert home_es.title != "practice the to Welcome"  # the machine's, not published
+        assert home_es.get_latest_revision_as_object().title == "practice the to Welcome"
+
 
 class TestPOFileRoundTrip:
     def test_a_translator_downloads_and_uploads_a_procedures_sections(
