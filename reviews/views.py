@@ -184,7 +184,8 @@ class PublishRefusingMachineTranslation(PublishBulkAction):
         if self.cleaned_form.cleaned_data["include_descendants"]:
             for page in objects:
                 for descendant in page.get_descendants().not_live().specific():
-                    if refused_for_machine_translation(self.request, descendant):
+                    may_publish = descendant.permissions_for_user(self.request.user).can_publish()
+                    if may_publish and refused_for_machine_translation(self.request, descendant):
                         self.refused_ids.add(descendant.pk)
         objects[:] = [page for page in objects if page.pk not in refused]
         if not objects:
@@ -196,24 +197,23 @@ class PublishRefusingMachineTranslation(PublishBulkAction):
 
     @classmethod
     def execute_action(cls, objects, include_descendants=False, user=None, refused_ids=(), **kw):
-        published = children = 0
+        published, _ = super().execute_action(objects, include_descendants=False, user=user, **kw)
+        children = 0
+        if not include_descendants:
+            return published, children
+        # Wagtail's own publishing of the draft descendants, without the refused ones.
         for page in objects:
-            published_here, children_here = super().execute_action(
-                [page], include_descendants=False, user=user, **kw
-            )
-            published += published_here
-            if include_descendants:
-                for descendant in (
-                    page.get_descendants().not_live().defer_streamfields().specific().iterator()
-                ):
-                    if descendant.pk in refused_ids:
-                        continue
-                    if user is None or descendant.permissions_for_user(user).can_publish():
-                        revision = descendant.get_latest_revision() or descendant.save_revision(
-                            user=user
-                        )
-                        revision.publish(user=user)
-                        children += 1
+            for descendant in (
+                page.get_descendants().not_live().defer_streamfields().specific().iterator()
+            ):
+                if descendant.pk in refused_ids:
+                    continue
+                if user is None or descendant.permissions_for_user(user).can_publish():
+                    revision = descendant.get_latest_revision() or descendant.save_revision(
+                        user=user
+                    )
+                    revision.publish(user=user)
+                    children += 1
         return published, children
 
 

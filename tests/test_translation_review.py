@@ -643,6 +643,21 @@ class TestMachineTranslation:
         procedure.refresh_from_db()
         assert procedure.summary == "A procedure we offer, updated."
 
+    def test_bulk_publish_with_descendants_leaves_it_out(
+        self, client, machine_translated, reviewer
+    ):
+        machine_translated.unpublish()
+        section = machine_translated.get_parent()
+        client.force_login(reviewer)
+        url = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "publish"))
+        response = client.post(
+            f"{url}?id={section.pk}&next=/admin/", {"include_descendants": "on"}, follow=True
+        )
+        assert "were machine-translated" in admin_messages(response)
+        assert "1 page has been published" in admin_messages(response)
+        machine_translated.refresh_from_db()
+        assert not machine_translated.live
+
     def test_bulk_publish_of_it_alone_publishes_nothing(self, client, machine_translated, reviewer):
         before = machine_translated.last_published_at
         client.force_login(reviewer)
