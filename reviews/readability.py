@@ -58,6 +58,14 @@ class Scale(NamedTuple):
     def target_of(self, review_settings):
         return getattr(review_settings, self.target_field)
 
+    def shown(self, figure):
+        """A stored figure in its own terms: "Grade 9.0", "INFLESZ 62.0 (normal)"; "" for none."""
+        if figure is None:
+            return ""
+        if self.higher_is_easier:
+            return f"INFLESZ {figure} ({inflesz_band(figure)})"
+        return f"Grade {figure}"
+
 
 ENGLISH = Scale(
     language="en",
@@ -80,6 +88,21 @@ SPANISH = Scale(
     "or more",
 )
 SCALES = {scale.language: scale for scale in (ENGLISH, SPANISH)}
+
+# The INFLESZ scale's bands (Barrio-Cantalejo et al., 2008), by their lowest score, named
+# as the scale names them (the settings' help and the editor's panel quote them so).
+INFLESZ_BANDS = (
+    (80, "muy fácil"),
+    (65, "bastante fácil"),
+    (55, "normal"),
+    (40, "algo difícil"),
+    (0, "muy difícil"),
+)
+
+
+def inflesz_band(score):
+    """The INFLESZ band of a Szigriszt-Pazos score: 62 is "normal", 48 "algo difícil"."""
+    return next((name for lowest, name in INFLESZ_BANDS if score >= lowest), "muy difícil")
 
 
 def page_language(page):

@@ -15,7 +15,7 @@ from django.utils.dateformat import format as date_format
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from practice.editor_reports import EditorsOnlyMixin
 from practice.spreadsheets import csv_safe
@@ -29,6 +29,7 @@ from reviews.due import (
     review_settings,
     reviewers,
 )
+from reviews.readability import ENGLISH, SCALES
 from reviews.translations import out_of_date_clinical_translations
 
 OUT_OF_DATE = "out_of_date"
@@ -98,7 +99,8 @@ class ClinicalReviewDueView(EditorsOnlyMixin, ReportView):
         Column("reviewer_name", label="Reviewer", accessor="reviewer_name"),
         Column("last_reviewed", label="Last reviewed", accessor=lambda p: _date(p.review_last)),
         Column("next_review_due", label="Next review due", accessor=lambda p: _date(p.review_due)),
-        Column("reading_grade", label="Reading grade", accessor="review_grade"),
+        # In the page's own terms: a US grade in English, the INFLESZ score in Spanish.
+        Column("reading_level", label="Reading level", accessor="reading_level"),
         StatusTagColumn(
             "state",
             label="State",
@@ -117,7 +119,7 @@ class ClinicalReviewDueView(EditorsOnlyMixin, ReportView):
         "reviewer_name",
         "review_last",
         "review_due",
-        "review_grade",
+        "reading_level",
         "state_label",
         "translation_label",
         "admin_url",
@@ -127,7 +129,7 @@ class ClinicalReviewDueView(EditorsOnlyMixin, ReportView):
         "reviewer_name": "Reviewer",
         "review_last": "Last reviewed",
         "review_due": "Next review due",
-        "review_grade": "Reading grade",
+        "reading_level": "Reading level",
         "state_label": "State",
         "translation_label": "Translation",
         "admin_url": "Edit in the admin",
@@ -156,6 +158,7 @@ class ClinicalReviewDueView(EditorsOnlyMixin, ReportView):
     def decorate_paginated_queryset(self, object_list):
         ids = {page.review_reviewer_id for page in object_list} - {None}
         people = reviewers().in_bulk(ids) if ids else {}
+        languages = dict(Locale.objects.values_list("pk", "language_code"))
         for page in object_list:
             member = people.get(page.review_reviewer_id)
             page.reviewer_name = member.display_name if member else ""
@@ -168,6 +171,8 @@ class ClinicalReviewDueView(EditorsOnlyMixin, ReportView):
             )
             if page.review_grade is not None:  # SQLite hands back 9 for 9.0
                 page.review_grade = Decimal(page.review_grade).quantize(Decimal("0.1"))
+            scale = SCALES.get(languages.get(page.locale_id), ENGLISH)
+            page.reading_level = scale.shown(page.review_grade)
             page.admin_url = self.request.build_absolute_uri(edit_url(page))
         return object_list
 

@@ -242,16 +242,17 @@ def refuse_unapproved_machine_translation(request, page):
     """Refuse to publish, and say why; on opening the editor, say what is waiting."""
     from django.shortcuts import redirect
 
-    from reviews.translations import REFUSED_ACTION, refusal_message, unapproved_machine_segments
+    from reviews.translations import unapproved_machine_segments
+    from reviews.views import refused_for_machine_translation
 
+    if request.method == "POST" and asks_to_publish(request):
+        if refused_for_machine_translation(request, page):
+            return redirect("wagtailadmin_pages:edit", page.pk)
+        return None
     waiting = unapproved_machine_segments(page).count()
     if not waiting:
         return None
     button = [messages.button(approval_url(page), "Approve the translation")]
-    if request.method == "POST" and asks_to_publish(request):
-        log(page, REFUSED_ACTION, user=request.user, data={"segments": waiting})
-        messages.error(request, refusal_message(waiting), buttons=button)
-        return redirect("wagtailadmin_pages:edit", page.pk)
     if request.method == "GET":
         messages.warning(
             request,
@@ -371,3 +372,33 @@ def tell_reviewers_where_to_approve_a_translation(request, page):
         "under “Awaiting your review” on your dashboard.",
         buttons=[messages.button(reverse("wagtailadmin_home"), "Dashboard")],
     )
+
+
+# wagtail-localize's "Sync translated pages", kept to each translated page's own review
+# (reviews.views.SyncTranslationsView): at wagtail-localize's own URL, so its buttons and
+# links (reversed as "wagtail_localize:update_translations") reach it. Admin URLs resolve
+# in hook order: first, before wagtail-localize's (tests/test_translation_review.py checks).
+@hooks.register("register_admin_urls", order=-1)
+def register_sync_translations_url():
+    from django.urls import path
+
+    from reviews.views import SyncTranslationsView
+
+    return [
+        path(
+            "localize/update/<int:translation_source_id>/",
+            SyncTranslationsView.as_view(),
+            name="reviews_sync_translations",
+        ),
+    ]
+
+
+# The explorer's bulk "Publish" in place of Wagtail's (same action type, registered after
+# it): a page whose machine translation waits for approval is left out, and told why.
+def register_bulk_publish():
+    from reviews.views import PublishRefusingMachineTranslation
+
+    hooks.register("register_bulk_action", PublishRefusingMachineTranslation, order=1)
+
+
+register_bulk_publish()

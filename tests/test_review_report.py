@@ -5,6 +5,7 @@ import csv
 import datetime
 import io
 import json
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -119,7 +120,7 @@ def test_lists_never_reviewed_first_then_by_due_date_and_not_a_fresh_page(client
         "Reviewer": "Elie Sader, MD",
         "Last reviewed": shown(days(-375)),
         "Next review due": shown(days(-10)),
-        "Reading grade": "9.0",
+        "Reading level": "Grade 9.0",
         "State": "Overdue",
         "Translation": "",
     }
@@ -194,7 +195,7 @@ def test_csv_export_has_the_rows(client, editor, pages):
         "Reviewer",
         "Last reviewed",
         "Next review due",
-        "Reading grade",
+        "Reading level",
         "State",
         "Translation",
         "Edit in the admin",
@@ -209,7 +210,7 @@ def test_csv_export_has_the_rows(client, editor, pages):
         "Elie Sader, MD",
         days(-375).isoformat(),
         days(-10).isoformat(),
-        "9.0",
+        "Grade 9.0",
         "Overdue",
     ]
     assert overdue[6] == ""  # an English page: no translation to be out of date
@@ -338,3 +339,29 @@ def test_explorer_lists_the_next_review_due(client, editor, pages, procedure_ind
     assert text(cells["Nerve Ablation"]) == shown(days(335))
     assert text(cells["Botox for Migraine"]) == "Never reviewed"
     assert text(cells["Trigger Point Injection"]) == f"{shown(days(15))} Due soon"
+
+
+def test_a_spanish_pages_reading_level_is_its_inflesz_score_not_a_grade(
+    client, editor, home, procedure_index, physician, pages
+):
+    """Spanish pages are scored on the INFLESZ scale (higher is easier): 62 is "normal"."""
+    from wagtail.models import Locale
+
+    spanish = Locale.objects.get(language_code="es")
+    home.copy_for_translation(spanish).save_revision().publish()
+    index_es = procedure_index.copy_for_translation(spanish)
+    index_es.save_revision().publish()
+    procedure(index_es, "Punción lumbar", physician, days(-375), days(-5), reading_grade=62)
+    procedure(
+        index_es, "Bloqueo nervioso", physician, days(-360), days(10), reading_grade=Decimal("48.3")
+    )
+
+    listed = {row["Title"]: row["Reading level"] for row in rows(report(client, editor))}
+    assert listed["Punción lumbar"] == "INFLESZ 62.0 (normal)"
+    assert listed["Bloqueo nervioso"] == "INFLESZ 48.3 (algo difícil)"
+    assert listed["Lumbar Puncture"] == "Grade 9.0"
+
+    content = b"".join(report(client, editor, export="csv").streaming_content).decode()
+    exported = {line[0]: line[4] for line in csv.reader(io.StringIO(content))}
+    assert exported["Punción lumbar"] == "INFLESZ 62.0 (normal)"
+    assert exported["Lumbar Puncture"] == "Grade 9.0"

@@ -362,6 +362,135 @@ class TestTranslationOutOfDate:
             assert words not in shown
 
 
+class TestSyncTranslatedPages:
+    """wagtail-localize's "Sync translated pages" after the English page changed: the Spanish
+    page's synced text is a draft for its own medical review, never its live page."""
+
+    NEW_ENGLISH = "A new overview of the procedure."
+
+    @pytest.fixture
+    def reviewed_spanish(self, spanish, procedure, physician, after_commit):
+        """The Spanish page in Spanish, published and reviewed; then the English page changed."""
+        translation = spanish["translation"]
+        po = translation.export_po()
+        for entry in po:
+            entry.msgstr = f"ES {entry.msgid}"
+        translation.import_po(po)
+        with after_commit():
+            translation.save_target(publish=True)
+        procedure_es = spanish["procedure"]
+        review(procedure_es, physician, timezone.now())
+        procedure.refresh_from_db()
+        procedure.overview = f"<p>{self.NEW_ENGLISH}</p>"
+        with time_machine.travel(timezone.now() + datetime.timedelta(hours=1), tick=False):
+            procedure.save_revision().publish()
+        procedure_es.refresh_from_db()
+        return procedure_es
+
+    def sync(self, client, user, source, after_commit, **form):
+        client.force_login(user)
+        url = reverse("wagtail_localize:update_translations", args=(source.pk,))
+        with after_commit():
+            return client.post(url, form, follow=True)
+
+    def public_text(self, client, page):
+        client.logout()
+        return text(one(soup(client.get(page.url)), "main"))
+
+    def test_without_publish_the_synced_text_is_a_draft(
+        self, client, editor, reviewed_spanish, spanish, after_commit
+    ):
+        response = self.sync(client, editor, spanish["translation"].source, after_commit)
+        assert "the synced text is a draft" in admin_messages(response)
+
+        reviewed_spanish.refresh_from_db()
+        assert reviewed_spanish.has_unpublished_changes
+        draft = reviewed_spanish.get_latest_revision_as_object()
+        assert self.NEW_ENGLISH in draft.overview  # the new passage, to translate
+        assert "ES An overview of the procedure." not in draft.overview
+        # Patients still read the reviewed Spanish text.
+        shown = self.public_text(client, reviewed_spanish)
+        assert "ES An overview of the procedure." in shown
+        assert self.NEW_ENGLISH not in shown
+        # And editors are still told the Spanish page is behind its source.
+        rows = TestTranslationOutOfDate().explorer(client, editor, reviewed_spanish.get_parent())
+        assert "Translation out of date" in rows[reviewed_spanish.title]
+
+    def test_with_publish_it_goes_to_the_medical_review_not_to_patients(
+        self, client, editor, reviewer, reviewed_spanish, spanish, after_commit
+    ):
+        client.force_login(editor)
+        form = soup(
+            client.get(
+                reverse(
+                    "wagtail_localize:update_translations",
+                    args=(spanish["translation"].source.pk,),
+                )
+            )
+        )
+        assert "sent to the medical review" in text(form.find("form"))
+        response = self.sync(
+            client, editor, spanish["translation"].source, after_commit, publish_translations="on"
+        )
+        assert "not published; the synced draft is sent to medical review" in (
+            admin_messages(response)
+        )
+        reviewed_spanish.refresh_from_db()
+        assert reviewed_spanish.workflow_in_progress
+        assert self.NEW_ENGLISH not in self.public_text(client, reviewed_spanish)
+
+        approve(client, reviewer, reviewed_spanish, reviewed_spanish.current_workflow_task_state)
+        assert self.NEW_ENGLISH in self.public_text(client, reviewed_spanish)
+
+    def test_a_superusers_publish_goes_to_the_review_too(
+        self, client, django_user_model, reviewed_spanish, spanish, after_commit
+    ):
+        admin = django_user_model.objects.create_superuser("root", "root@example.test", "pw-x")
+        self.sync(
+            client, admin, spanish["translation"].source, after_commit, publish_translations="on"
+        )
+        reviewed_spanish.refresh_from_db()
+        assert reviewed_spanish.workflow_in_progress
+        assert self.NEW_ENGLISH not in self.public_text(client, reviewed_spanish)
+
+    def test_a_page_that_is_not_clinical_is_published_as_before(
+        self, client, editor, spanish, home, es, after_commit
+    ):
+        home_es = home.get_translation(es)
+        home.refresh_from_db()
+        home.title = "Welcome to the practice"
+        home.save_revision().publish()
+        source = TranslationSource.objects.get_for_instance(home)
+        self.sync(client, editor, source, after_commit, publish_translations="on")
+        home_es.refresh_from_db()
+        assert home_es.title == "Welcome to the practice"
+        assert not home_es.has_unpublished_changes
+
+    def test_nor_is_any_page_a_machine_translated_unapproved(
+        self, client, settings, editor, spanish, home, es, after_commit
+    ):
+        settings.WAGTAILLOCALIZE_MACHINE_TRANSLATOR = DUMMY_TRANSLATOR
+        home_es = home.get_translation(es)
+        home.refresh_from_db()
+        home.title = "Welcome to the practice"
+        home.save_revision().publish()
+        source = TranslationSource.objects.get_for_instance(home)
+        response = self.sync(
+            client,
+            editor,
+            source,
+            after_commit,
+            publish_translations="on",
+            use_machine_translation="on",
+        )
+        assert "machine-translated and no translator or medical reviewer has approved" in (
+            admin_messages(response)
+        )
+        home_es.refresh_from_db()
+        assert home_es.title != "practice the to Welcome"  # the machine's, not published
+        assert home_es.get_latest_revision_as_object().title == "practice the to Welcome"
+
+
 class TestPOFileRoundTrip:
     def test_a_translator_downloads_and_uploads_a_procedures_sections(
         self, client, spanish, translator, procedure, after_commit
@@ -472,10 +601,73 @@ class TestMachineTranslation:
             args=(machine_translated.pk, "approve", workflow_state.current_task_state.pk),
         )
         response = client.post(url, {"comment": ""}, follow=True)
-        assert "do not have permission" in admin_messages(response)
+        # Said as the editor says it, not Wagtail's "you do not have permission".
+        assert "were machine-translated and no translator or medical reviewer has approved" in (
+            admin_messages(response)
+        )
+        assert "Approve the translation" in admin_messages(response)
         machine_translated.refresh_from_db()
         assert machine_translated.workflow_in_progress
         assert "procedure. the of overview An" not in machine_translated.overview
+        assert PageLogEntry.objects.filter(
+            page=machine_translated, action="reviews.translation_publish_refused"
+        ).exists()
+
+        # The dashboard's "Awaiting your review" sends it from its modal, then follows.
+        answer = client.post(url, {"comment": ""}, headers={"x-requested-with": "XMLHttpRequest"})
+        followed = client.get(answer.json()["redirect"])
+        assert "were machine-translated" in admin_messages(followed)
+        machine_translated.refresh_from_db()
+        assert machine_translated.workflow_in_progress
+
+    def test_bulk_publish_leaves_it_out_and_publishes_the_others(
+        self, client, machine_translated, reviewer, procedure
+    ):
+        procedure.refresh_from_db()
+        procedure.summary = "A procedure we offer, updated."
+        procedure.save_revision()
+        before = machine_translated.last_published_at
+        client.force_login(reviewer)
+        url = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "publish"))
+        response = client.post(
+            f"{url}?id={machine_translated.pk}&id={procedure.pk}&next=/admin/",
+            {},
+            follow=True,
+        )
+        assert response.status_code == 200
+        assert "were machine-translated" in admin_messages(response)
+        assert "1 page has been published" in admin_messages(response)
+        machine_translated.refresh_from_db()
+        assert machine_translated.last_published_at == before
+        assert "procedure. the of overview An" not in machine_translated.overview
+        procedure.refresh_from_db()
+        assert procedure.summary == "A procedure we offer, updated."
+
+    def test_bulk_publish_with_descendants_leaves_it_out(
+        self, client, machine_translated, reviewer
+    ):
+        machine_translated.unpublish()
+        section = machine_translated.get_parent()
+        client.force_login(reviewer)
+        url = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "publish"))
+        response = client.post(
+            f"{url}?id={section.pk}&next=/admin/", {"include_descendants": "on"}, follow=True
+        )
+        assert "were machine-translated" in admin_messages(response)
+        assert "1 page has been published" in admin_messages(response)
+        machine_translated.refresh_from_db()
+        assert not machine_translated.live
+
+    def test_bulk_publish_of_it_alone_publishes_nothing(self, client, machine_translated, reviewer):
+        before = machine_translated.last_published_at
+        client.force_login(reviewer)
+        url = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "publish"))
+        response = client.post(f"{url}?id={machine_translated.pk}&next=/admin/", {}, follow=True)
+        assert response.status_code == 200
+        assert "were machine-translated" in admin_messages(response)
+        assert "has been published" not in admin_messages(response)
+        machine_translated.refresh_from_db()
+        assert machine_translated.last_published_at == before
 
     def test_no_other_way_publishes_it(self, machine_translated):
         with pytest.raises(MachineTranslationNotApproved):
