@@ -11,11 +11,18 @@ from dataclasses import dataclass, field
 PERFORMANCE_PAGE_TYPES = ("practice.HomePage", "procedures.ProcedurePage")
 FORM_PAGE_TYPE = "appointments.AppointmentRequestPage"
 # Audited again in each of the site's other languages (/es/...): what a patient
-# reading Spanish goes through, from the home page to the thank-you page.
+# reading Spanish goes through, from the home page to the thank-you page, and
+# every page type with words of its own (a clinic, Plan Your Visit, a standard
+# page, the nondiscrimination notice). Section indexes are audited in English
+# only: the same template, a list of titles.
 TRANSLATED_PAGE_TYPES = (
     "practice.HomePage",
     "procedures.ProcedurePage",
     "conditions.ConditionPage",
+    "locations.LocationPage",
+    "locations.PlanYourVisitPage",
+    "practice.StandardPage",
+    "practice.NondiscriminationNoticePage",
     FORM_PAGE_TYPE,
 )
 NONSENSE_QUERY = "zqxjvwkpfh"
