@@ -27,12 +27,9 @@ One pipeline, the same on SQLite and PostgreSQL:
 import hashlib
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.fields.array import ArrayContains
 from django.db import connection
-from django.db.models import BooleanField, Case, Func, Q, TextField, Value, When
-from django.db.models.functions import StrIndex
-from django.db.models.lookups import GreaterThan
+from django.db.models import BooleanField, IntegerField
+from django.db.models.expressions import RawSQL
 from django.utils import translation
 from wagtail.models import Locale, Page
 
@@ -54,13 +51,17 @@ KEEP_OUTCOMES = True
 TERM_FIELDS = ("title_terms", "summary_terms", "section_terms")
 
 
-class EveryTerm(Func):
+def column(field_name):
+    """A column of the search documents, as the queries on them name it."""
+    quote = connection.ops.quote_name
+    return f"{quote(SearchDocument._meta.db_table)}.{quote(field_name)}"
+
+
+def every_term():
     """PostgreSQL: every term of a document as an array, the expression its GIN index is
     built on (sitesearch/migrations/0005): the same function of the same columns, or the
     planner cannot use the index."""
-
-    function = "sitesearch_every_term"
-    output_field = ArrayField(TextField())
+    return f"sitesearch_every_term({', '.join(column(name) for name in TERM_FIELDS)})"
 
 
 @dataclass(frozen=True)
@@ -75,37 +76,50 @@ class Slot:
     def label(self):
         return " ".join(self.words)
 
-    def q(self, field_name):
-        """Matches documents whose `field_name` holds every stem of some alternative.
+    # The conditions below are SQL, with the stems as parameters: built with the ORM's
+    # expressions (a Case, a When, a StrIndex per stem, per field, per slot), compiling them
+    # took longer than running the query.
+
+    def sql_in(self, field_name):
+        """(SQL, parameters): `field_name` holds every stem of some alternative.
 
         `instr`/`strpos` rather than `LIKE '% stem %'`: the same answer (terms and
-        stems are lower case), in about half the time on PostgreSQL, which has to
-        look at every searchable page's terms.
+        stems are lower case), in about half the time on PostgreSQL.
         """
-        found = Q()
+        position = "strpos" if connection.vendor == "postgresql" else "instr"
+        where, params = [], []
         for stems in self.alternatives:
-            every = Q()
-            for stem in stems:
-                every &= Q(GreaterThan(StrIndex(field_name, Value(f" {stem} ")), 0))
-            found |= every
-        return found
+            where.append(" AND ".join(f"{position}({column(field_name)}, %s) > 0" for _ in stems))
+            params += [f" {stem} " for stem in stems]
+        return "(" + " OR ".join(f"({one})" for one in where) + ")", params
 
-    def anywhere(self):
-        return self.q("title_terms") | self.q("summary_terms") | self.q("section_terms")
+    def sql_anywhere(self):
+        """(SQL, parameters): the document fills the slot in one of its fields.
 
-    def indexed(self):
-        """PostgreSQL: the documents with every stem of some alternative anywhere, read from
-        the GIN index over their terms (migration 0005), so the `anywhere` match above looks
-        at those documents only instead of every searchable page. Never more than that
-        match: it asks only that the stems be among the document's terms (`anywhere` that
-        they be in one field together), so the pages found are the same."""
-        found = Q()
-        for stems in self.alternatives:
-            found |= Q(ArrayContains(EveryTerm(*TERM_FIELDS), list(stems)))
-        return found
+        On PostgreSQL with, first, that its terms hold the stems of some
+        alternative, answered by the GIN index over them (migration 0005), so
+        the match looks at those documents only instead of every searchable
+        page. Never more than the match: the index asks that the stems be among
+        the document's terms, the match that they be in one field together, so
+        the pages found are the same on both databases.
+        """
+        parts = [self.sql_in(name) for name in TERM_FIELDS]
+        where = "(" + " OR ".join(sql for sql, _ in parts) + ")"
+        params = [param for _, more in parts for param in more]
+        if connection.vendor != "postgresql":
+            return where, params
+        indexed = " OR ".join(f"{every_term()} @> %s::text[]" for _ in self.alternatives)
+        return f"(({indexed}) AND {where})", [list(stems) for stems in self.alternatives] + params
 
-    def in_terms(self, terms):
-        return any(all(text.has_term(terms, stem) for stem in stems) for stems in self.alternatives)
+    def sql_place(self):
+        """(SQL, parameters): where the document fills the slot first: TITLE, SUMMARY,
+        SECTIONS or NOWHERE."""
+        title, summary, sections = (self.sql_in(name) for name in TERM_FIELDS)
+        return (
+            f"CASE WHEN {title[0]} THEN {TITLE} WHEN {summary[0]} THEN {SUMMARY}"
+            f" WHEN {sections[0]} THEN {SECTIONS} ELSE {NOWHERE} END",
+            title[1] + summary[1] + sections[1],
+        )
 
 
 def current_language():
@@ -263,55 +277,43 @@ def fetch_hits(slots, documents):
     """
     if not slots:
         return []
-    indexed = connection.vendor == "postgresql"
-    every = Q()
-    for slot in slots:
-        every &= (slot.indexed() & slot.anywhere()) if indexed else slot.anywhere()
+    conditions = [slot.sql_anywhere() for slot in slots]
+    every = (
+        " AND ".join(sql for sql, _ in conditions),
+        [param for _, params in conditions for param in params],
+    )
     hits = documents_filling(slots, documents, every)
     if hits or len(slots) == 1:
         return hits
-    anywhere = Q()
-    for slot in slots:
-        anywhere |= (slot.indexed() & slot.anywhere()) if indexed else slot.anywhere()
+    anywhere = (
+        "(" + " OR ".join(sql for sql, _ in conditions) + ")",
+        [param for _, params in conditions for param in params],
+    )
     return documents_filling(slots, documents, anywhere)
 
 
 def documents_filling(slots, documents, condition):
-    """The documents matching `condition`, with where each fills each slot."""
-    flags = {}
+    """The documents matching `condition` (SQL, parameters), with where each fills each slot.
+
+    Where is read in the query (TITLE, SUMMARY, SECTIONS or NOWHERE for each
+    slot, the first field that has it, with the same `instr` / `strpos` match
+    as the condition): a common word is on a thousand pages at size, and
+    matching it in Python page by page took longer than the query.
+    """
+    places = {}
     for n, slot in enumerate(slots):
-        sections = slot.q("section_terms")
-        flags[f"s{n}"] = Case(
-            When(sections, then=Value(True)), default=Value(False), output_field=BooleanField()
-        )
+        sql, params = slot.sql_place()
+        places[f"s{n}"] = RawSQL(sql, params, output_field=IntegerField())  # noqa: S611 - stems are parameters
+    where, params = condition
     rows = (
-        documents.filter(condition)
-        .annotate(**flags)
-        .values_list("page_id", "page__title", "clinical", "title_terms", "summary_terms", *flags)
+        documents.filter(RawSQL(where, params, output_field=BooleanField()))  # noqa: S611 - as above
+        .annotate(**places)
+        .values_list("page_id", "page__title", "clinical", "title_terms", *places)
     )
-    # Each slot's alternatives as the text `in_terms` looks for (" stem "), made once, not
-    # once per page: at size a common word is on a thousand pages.
-    needles = [
-        [tuple(f" {stem} " for stem in stems) for stems in slot.alternatives] for slot in slots
+    return [
+        Hit(page_id, title, clinical, title_terms, found)
+        for page_id, title, clinical, title_terms, *found in rows
     ]
-
-    def fills(alternatives, terms):
-        return any(all(needle in terms for needle in stems) for stems in alternatives)
-
-    hits = []
-    for page_id, title, clinical, title_terms, summary_terms, *in_sections in rows:
-        found = []
-        for alternatives, section_flag in zip(needles, in_sections, strict=True):
-            if fills(alternatives, title_terms):
-                found.append(TITLE)
-            elif fills(alternatives, summary_terms):
-                found.append(SUMMARY)
-            elif section_flag:
-                found.append(SECTIONS)
-            else:
-                found.append(NOWHERE)
-        hits.append(Hit(page_id, title, clinical, title_terms, found))
-    return hits
 
 
 @dataclass
