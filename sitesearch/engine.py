@@ -103,13 +103,31 @@ class Slot:
         the document's terms, the match that they be in one field together, so
         the pages found are the same on both databases.
         """
-        parts = [self.sql_in(name) for name in TERM_FIELDS]
-        where = "(" + " OR ".join(sql for sql, _ in parts) + ")"
-        params = [param for _, more in parts for param in more]
+        where, params = self.sql_match()
         if connection.vendor != "postgresql":
             return where, params
-        indexed = " OR ".join(f"{every_term()} @> %s::text[]" for _ in self.alternatives)
-        return f"(({indexed}) AND {where})", [list(stems) for stems in self.alternatives] + params
+        indexed, stems = self.sql_indexed()
+        return f"({indexed} AND {where})", stems + params
+
+    def sql_match(self):
+        """(SQL, parameters): some field of the document holds every stem of an alternative."""
+        parts = [self.sql_in(name) for name in TERM_FIELDS]
+        return (
+            "(" + " OR ".join(sql for sql, _ in parts) + ")",
+            [param for _, more in parts for param in more],
+        )
+
+    def stems(self):
+        """Every stem of every alternative, once each."""
+        return list(dict.fromkeys(stem for stems in self.alternatives for stem in stems))
+
+    def sql_indexed(self):
+        """(SQL, parameters), PostgreSQL: the document's terms hold a stem of the slot, in
+        any of its fields: what the GIN index answers (`&&`, overlap). Only ever more
+        documents than the match (which needs every stem of an alternative, in one field),
+        never fewer; one call of the terms' function per document, however many
+        alternatives."""
+        return f"{every_term()} && %s::text[]", [self.stems()]
 
     def sql_place(self):
         """(SQL, parameters): where the document fills the slot first: TITLE, SUMMARY,
@@ -285,11 +303,24 @@ def fetch_hits(slots, documents):
     hits = documents_filling(slots, documents, every)
     if hits or len(slots) == 1:
         return hits
-    anywhere = (
-        "(" + " OR ".join(sql for sql, _ in conditions) + ")",
-        [param for _, params in conditions for param in params],
-    )
-    return documents_filling(slots, documents, anywhere)
+    return documents_filling(slots, documents, any_slot(slots))
+
+
+def any_slot(slots):
+    """(SQL, parameters): the document fills at least one slot.
+
+    On PostgreSQL, as the index's condition for any of the slots' stems and
+    the match for any slot (not, slot by slot, the one and the other: the same
+    documents, since a match implies the index's condition, but this form is
+    one call of the terms' function per document, and read through the index).
+    """
+    parts = [slot.sql_match() for slot in slots]
+    where = "(" + " OR ".join(sql for sql, _ in parts) + ")"
+    params = [param for _, more in parts for param in more]
+    if connection.vendor != "postgresql":
+        return where, params
+    stems = list(dict.fromkeys(stem for slot in slots for stem in slot.stems()))
+    return f"({every_term()} && %s::text[] AND {where})", [stems, *params]
 
 
 def documents_filling(slots, documents, condition):
