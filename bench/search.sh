@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Site search at size (1,000 procedures, 300 conditions) on SQLite, then on a
 # throwaway PostgreSQL cluster on loopback (run as root, as .ci/run does).
-# Usage: bash bench/search.sh [REPEAT]   See bench/README.md.
+# Usage: bash bench/search.sh [REPEAT] [BEFORE]   See bench/README.md.
+# BEFORE (a git revision): that revision's search and this tree's take turns, request by
+# request, on each database (bench_search.py --before), instead of this tree's alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPEAT=${1:-15}
+BEFORE=${2:-}
+ARGS=(--repeat "$REPEAT"); [ -n "$BEFORE" ] && ARGS+=(--before "$BEFORE")
 PY=.venv/bin/python
 WORK=$(mktemp -d /tmp/benchsearch.XXXXXX); chmod 755 "$WORK"
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)
@@ -23,7 +27,7 @@ export DJANGO_ALLOWED_HOSTS=testserver DJANGO_LOG_LEVEL=WARNING TASKS_BACKEND=im
 export DJANGO_MEDIA_ROOT="$WORK/media" DJANGO_STATIC_ROOT="$WORK/static"
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.1f GB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"), Python $($PY -c 'import platform;print(platform.python_version())')"
-echo "date:    $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "date:    $(date -u +%Y-%m-%dT%H:%MZ); tree $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- sitesearch bench || echo ' (with changes)')"
 
 $PY manage.py collectstatic --no-input >/dev/null
 
@@ -32,7 +36,8 @@ export DATABASE_URL="sqlite:///$WORK/bench.sqlite3"
 # Each database its own cache on disk: the versions, vocabulary and kept parts are one site's.
 export CACHE_DIR="$WORK/cache-sqlite"
 $PY manage.py migrate --no-input >/dev/null
-$PY bench/bench_search.py --repeat "$REPEAT"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+$PY bench/bench_search.py "${ARGS[@]}"
 
 echo; echo "== PostgreSQL"
 PGTMP=$(mktemp -d /tmp/pgbench.XXXXXX); chown postgres:postgres "$PGTMP"
@@ -45,4 +50,5 @@ PGPORT=$($PY -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s
 echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}')"
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/app" CACHE_DIR="$WORK/cache-postgresql"
 $PY manage.py migrate --no-input >/dev/null
-$PY bench/bench_search.py --repeat "$REPEAT"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+$PY bench/bench_search.py "${ARGS[@]}"

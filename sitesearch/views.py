@@ -71,9 +71,7 @@ def shown_pages(ids):
     query, however many kinds of page. Each page carries `shown_summary`.
     A page indexed before summaries were kept is loaded whole, as before.
     """
-    rows = SearchDocument.objects.filter(page_id__in=ids, shown_summary__isnull=False).values_list(
-        "page_id", "page__title", "page__url_path", "page__content_type_id", "shown_summary"
-    )
+    rows = kept_rows(ids)
     pages = {}
     for pk, title, url_path, content_type_id, summary in rows:
         page = Page(id=pk, title=title, url_path=url_path, content_type_id=content_type_id)
@@ -85,6 +83,26 @@ def shown_pages(ids):
             page.shown_summary = shown_summary(page)
             pages[page.pk] = page
     return pages
+
+
+def kept_rows(ids):
+    """What `shown_pages` reads from the index for `ids`, kept as `engine.search` keeps the
+    results: under the index's version (a page indexed again with a new title, address or
+    summary) and the site's. The same results page again reads no table."""
+
+    def build():
+        return list(
+            SearchDocument.objects.filter(page_id__in=ids, shown_summary__isnull=False).values_list(
+                "page_id", "page__title", "page__url_path", "page__content_type_id", "shown_summary"
+            )
+        )
+
+    if not ids:
+        return []
+    if not engine.KEEP_OUTCOMES:
+        return build()
+    digest = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:32]
+    return versions.per_site_version(f"search-shown:{index_version()}:{digest}", "all", build)
 
 
 def browse_links(request):

@@ -198,3 +198,59 @@ class TestAtSize:
         factories.ConditionPageFactory(parent=conditions, title="Nerve Block Pain")
         factories.StandardPageFactory(parent=home, title="Nerve Block FAQ")
         assert count("nerve block") <= few
+
+
+class TestKeptResults:
+    """With the site's parts kept, as in production: a search kept from before follows the pages."""
+
+    @pytest.fixture(autouse=True)
+    def kept(self, settings):
+        settings.SITE_PARTS_CACHE_SECONDS = 600
+
+    def search(self, client, query):
+        return result_titles(client.get("/search/", {"q": query}))
+
+    def test_the_same_search_again_reads_no_table_of_the_index(self, client, procedure_index):
+        from django.test.utils import CaptureQueriesContext
+
+        factories.ProcedurePageFactory(parent=procedure_index, title="Tizanidine Trial")
+        first = self.search(client, "tizanidine")
+        with CaptureQueriesContext(connection) as captured:
+            again = self.search(client, "tizanidine")
+        assert again == first == ["Tizanidine Trial"]
+        assert not [q for q in captured if "sitesearch_searchdocument" in q["sql"]]
+
+    def test_publishing_renaming_unpublishing_and_restricting_show_at_once(
+        self, client, procedure_index
+    ):
+        trial = factories.ProcedurePageFactory(
+            parent=procedure_index, title="Tizanidine Trial", summary="A first look."
+        )
+        assert self.search(client, "tizanidine") == ["Tizanidine Trial"]
+        infusion = factories.ProcedurePageFactory(parent=procedure_index, title="Tizanidine Pump")
+        assert self.search(client, "tizanidine") == ["Tizanidine Pump", "Tizanidine Trial"]
+
+        trial.title = "Tizanidine Trial Injection"
+        trial.summary = "Now for the knee."
+        trial.save_revision().publish()
+        html = soup(client.get("/search/", {"q": "tizanidine knee"}))
+        assert texts(html.select(".search-result__title")) == ["Tizanidine Trial Injection"]
+        assert "Now for the knee." in text(one(html, "ol.search-results"))
+
+        trial.unpublish()
+        assert self.search(client, "tizanidine") == ["Tizanidine Pump"]
+        PageViewRestriction.objects.create(page=infusion, restriction_type="login")
+        assert self.search(client, "tizanidine") == []
+
+    def test_a_search_with_words_the_site_does_not_have_is_not_kept(self, client, procedure_index):
+        """A name beside a condition is searched every time: the cache never holds it."""
+        from django.core.cache import cache
+
+        from pagecache import versions
+
+        factories.ProcedurePageFactory(parent=procedure_index, title="Tizanidine Trial")
+        assert self.search(client, "tizanidine zebulonsky") == ["Tizanidine Trial"]
+        assert self.search(client, "tizanidine zebulonsky") == ["Tizanidine Trial"]
+        kept = [value for _, value in versions._local.values()]
+        kept += [value for value in cache._cache.values()]
+        assert kept and not [value for value in kept if b"zebulonsky" in value]
