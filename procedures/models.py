@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.utils.html import escape
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -23,7 +25,8 @@ from procedures.sections import SECTION_FIELDS, SECTIONS
 from reviews.clinical import ClinicalPageForm, ClinicalReviewMixin, ClinicalSectionMixin
 
 DEFAULT_RISKS_INTRO = "Most side effects are mild and go away on their own. They may include:"
-SERIOUS_RISKS_INTRO = "Rare but serious risks include:"
+# Shown in the page's language (section_body); the help text names it in English.
+SERIOUS_RISKS_INTRO = gettext_noop("Rare but serious risks include:")
 
 
 class ProcedurePageForm(ClinicalPageForm):
@@ -227,11 +230,16 @@ class ProcedurePage(CachedPageMixin, ClinicalReviewMixin, SectionsMixin, SEOMixi
         return {**super().question_names(), "name": self.name_in_questions or self.title}
 
     @property
+    def aftercare_heading(self):
+        """The "when to get help" cards' heading, in the page's language."""
+        return self.ask(_("When should you get help after {name}?"))
+
+    @property
     def aftercare_levels(self):
         """ "When should you get help after it?": call the practice, then call 911 (care cards)."""
         levels = [
-            ("call-us", "Call us if:", self.aftercare_call_us),
-            ("call-911", "Call 911 now if:", self.aftercare_call_911),
+            ("call-us", _("Call us if:"), self.aftercare_call_us),
+            ("call-911", _("Call 911 now if:"), self.aftercare_call_911),
         ]
         return [
             {"id": key, "heading": heading, "body": body, "call_us": key == "call-us"}
@@ -249,7 +257,7 @@ class ProcedurePage(CachedPageMixin, ClinicalReviewMixin, SectionsMixin, SEOMixi
         html = getattr(self, name)
         if not html:
             return ""
-        lead_ins = {"common_risks": self.risks_intro, "serious_risks": SERIOUS_RISKS_INTRO}
+        lead_ins = {"common_risks": self.risks_intro, "serious_risks": gettext(SERIOUS_RISKS_INTRO)}
         if name in lead_ins:
             return f"<p>{escape(lead_ins[name])}</p>{html}"
         return html
@@ -435,7 +443,10 @@ class SelfPayPrice(models.Model):
     def price_label(self):
         """ "$450" or "$450 to $700", whole dollars without cents."""
         if self.price_to is not None and self.price_to != self.price_from:
-            return f"{dollars(self.price_from)} to {dollars(self.price_to)}"
+            return gettext("%(lowest)s to %(highest)s") % {
+                "lowest": dollars(self.price_from),
+                "highest": dollars(self.price_to),
+            }
         return dollars(self.price_from)
 
 
