@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,7 @@ from wagtail.search import index
 
 from pagecache.pages import CachedPageMixin, kept_with_page
 from practice import structured_data as schema
+from practice.languages import in_active_language
 from practice.models import SECTION_FEATURES, IndexPage, PracticeSettings, SEOMixin
 from practice.navigation import children_links, page_links, public
 from practice.sections import SectionsMixin
@@ -96,7 +98,9 @@ class ProcedureIndexPage(ClinicalSectionMixin, IndexPage):
     menu_children_a_to_z = True
 
     def listing_queryset(self, pages):
-        return pages.order_by("title").only("title", "summary", "url_path", "path", "depth")
+        return pages.order_by("title").only(
+            "title", "summary", "url_path", "path", "depth", "translation_key"
+        )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -104,14 +108,18 @@ class ProcedureIndexPage(ClinicalSectionMixin, IndexPage):
         if PracticeSettings.for_request(request).publish_self_pay_prices:
             lowest = self.lowest_prices(request)
             for procedure in context["listing"]:
-                procedure.self_pay_from = dollars(lowest.get(procedure.pk))
+                procedure.self_pay_from = dollars(lowest.get(procedure.translation_key))
         return context
 
-    @kept_with_page("self-pay-prices")
+    # Named anew when what it holds changes: a copy kept by the code before is not read.
+    @kept_with_page("self-pay-prices-by-translation")
     def lowest_prices(self, request):
-        """{procedure id: its lowest self-pay price}; a price's change purges every page."""
-        rows = SelfPayPrice.objects.values("procedure_id").annotate(lowest=models.Min("price_from"))
-        return {row["procedure_id"]: row["lowest"] for row in rows}
+        """{procedure's translation key: its lowest self-pay price}; a price's change purges
+        every page. By translation key: a price is the procedure's in every language."""
+        rows = SelfPayPrice.objects.values("procedure__translation_key").annotate(
+            lowest=models.Min("price_from")
+        )
+        return {row["procedure__translation_key"]: row["lowest"] for row in rows}
 
 
 class ProcedurePage(CachedPageMixin, ClinicalReviewMixin, SectionsMixin, SEOMixin, Page):
@@ -334,14 +342,27 @@ class ProcedurePage(CachedPageMixin, ClinicalReviewMixin, SectionsMixin, SEOMixi
             return []
         return self.kept_prices(request)
 
-    @kept_with_page("self-pay-prices")
+    @kept_with_page("self-pay-prices-by-translation")
     def kept_prices(self, request):
-        return list(
-            self.self_pay_prices.filter(Q(location=None) | Q(location__live=True))
+        """The prices of this procedure in any language (the billing office names one page:
+        the Spanish page shows the English page's prices), each clinic in the URL's language
+        (`shown_location`), and `includes_lang`: the language the billing office wrote
+        "what it includes" in (the site's), when it is not the URL's."""
+        prices = list(
+            SelfPayPrice.objects.filter(procedure__translation_key=self.translation_key)
+            .filter(Q(location=None) | Q(location__live=True))
             .select_related("location")
             # "At every clinic" first on every database (SQLite and PostgreSQL sort NULL apart).
             .order_by(models.F("location__path").asc(nulls_first=True), "price_from")
         )
+        clinics = in_active_language(price.location for price in prices)
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        for price in prices:
+            price.shown_location = clinics[price.location_id] if price.location_id else None
+            price.includes_lang = (
+                "" if language == settings.LANGUAGE_CODE else settings.LANGUAGE_CODE
+            )
+        return prices
 
     @kept_with_page("procedure-links")
     def listed_pages(self, request):

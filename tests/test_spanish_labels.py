@@ -59,6 +59,18 @@ def test_the_demo_spanish_pages_speak_spanish_around_their_own_names(client, dem
     )
     assert care_headings(lumbar) == ["Llámenos si:", "Llame al 911 ahora si:"]
     assert "Los riesgos poco comunes pero graves son:" in text(one(lumbar, "#risks"))
+    # The English page's self-pay prices, shown on its translation too, in Spanish words;
+    # what the billing office wrote stays English, marked as such.
+    prices = labelled(lumbar, "self-pay-heading")
+    assert text(one(prices, "h2")) == "Costo si paga por su cuenta"
+    assert text(one(prices, ".self-pay__as-of")).startswith("Precio vigente al ")
+    assert one(prices, ".self-pay__includes [lang]")["lang"] == "en"
+    assert text(one(prices, ".self-pay__includes")).startswith("Incluye: ")
+    listing = soup(client.get("/es/procedimientos/"))
+    assert any(
+        line.startswith("Pago por cuenta propia: desde $")
+        for line in texts(listing.select(".card__price"))
+    )
     assert text(one(lumbar, "#side-cta-heading")) == "Citas"
     assert text(one(lumbar, ".side-cta__phone")).startswith("O llame al ")
     assert text(one(lumbar, "#conditions-treated")) == "Afecciones que trata"
