@@ -45,7 +45,7 @@ def test_the_demo_spanish_pages_speak_spanish_around_their_own_names(client, dem
             "¿Hay pruebas relacionadas?",
         ],
     )
-    assert section_headings(lumbar) == [
+    assert section_headings(lumbar)[:7] == [
         "¿Qué es una punción lumbar?",
         "¿Cómo se prepara para una punción lumbar?",
         "¿Por qué se hace una punción lumbar?",
@@ -176,6 +176,10 @@ def test_the_demo_spanish_pages_speak_spanish_around_their_own_names(client, dem
         assert href.startswith("/es/") or card.get("lang") == "en", href
     assert ("Todas las afecciones", "/es/afecciones/") in links(featured)
 
+    # The accessibility statement's date line.
+    statement = one(soup(client.get("/es/accesibilidad/")), "main")
+    assert "Esta declaración se actualizó por última vez el " in text(statement)
+
     # The footer's chosen pages: the Spanish translation where there is one.
     footer = one(home, ".site-footer")
     assert ("Dolor lumbar", "/es/afecciones/dolor-lumbar/") in links(footer)
@@ -270,3 +274,20 @@ def test_the_english_plans_and_prices_keep_their_english_words(client, demo_site
     home = soup(client.get("/"))
     assert text(one(home, "#featured-conditions")) == "Conditions we treat"
     assert not home.select("li.card[lang], section[aria-labelledby=footer-conditions] a[lang]")
+
+
+@pytest.mark.django_db
+def test_a_spanish_team_member_page_has_spanish_headings(client, physician, spanish_site):
+    physician.specialties = "Neurología"
+    physician.languages = "Español\nInglés"
+    physician.npi = "1234567893"
+    physician.save_revision().publish()
+    translate(physician.get_parent().specific, title="Nosotros", slug="nosotros")
+    spanish = translate(physician, slug="conozca-al-dr-sader")
+    page = soup(client.get(spanish.url))
+    headings = texts(page.select("main .profile h2"))
+    assert headings[:2] == ["Especialidades", "Idiomas"]
+    assert text(one(page, ".profile__npi")) == "Número NPI: 1234567893"
+    english = soup(client.get(physician.url))
+    assert texts(english.select("main .profile h2"))[:2] == ["Specialties", "Languages"]
+    assert text(one(english, ".profile__npi")) == "NPI number: 1234567893"
