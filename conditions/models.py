@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -10,6 +11,7 @@ from wagtail.search import index
 
 from pagecache.pages import CachedPageMixin, kept_with_page
 from practice import structured_data as schema
+from practice.languages import locale_code, page_language
 from practice.models import SECTION_FEATURES, IndexPage, SEOMixin
 from practice.navigation import at_most, public
 from practice.sections import Section, SectionsMixin
@@ -118,16 +120,33 @@ class ConditionPage(CachedPageMixin, ClinicalReviewMixin, SectionsMixin, SEOMixi
     # Each under its question, in reading order; empty ones left out. {name}
     # is one case ("a headache"), {general} the condition at large ("headaches").
     page_sections = (
-        Section("overview", "What is {name}?", ("overview",)),
-        Section("symptoms", "What are the symptoms of {general}?", ("symptoms",)),
-        Section("causes", "What causes {general}?", ("causes",)),
-        Section("diagnosis", "How is {name} diagnosed?", ("diagnosis",)),
-        Section("treatment", "How is {name} treated?", ("treatment",)),
+        Section("overview", _("What is {name}?"), ("overview",), _("What is it?")),
+        Section(
+            "symptoms",
+            _("What are the symptoms of {general}?"),
+            ("symptoms",),
+            _("What are the symptoms?"),
+        ),
+        Section("causes", _("What causes {general}?"), ("causes",), _("What causes it?")),
+        Section(
+            "diagnosis", _("How is {name} diagnosed?"), ("diagnosis",), _("How is it diagnosed?")
+        ),
+        Section("treatment", _("How is {name} treated?"), ("treatment",), _("How is it treated?")),
     )
 
     def question_names(self):
         name = self.name_in_questions or self.title
         return {**super().question_names(), "name": name, "general": self.general_name or name}
+
+    @property
+    def care_heading(self):
+        """The "when to get help" panel's heading, in the page's language."""
+        return self.ask(_("When should you get help for {general}?"))
+
+    @property
+    def treatments_heading(self):
+        """The heading over the procedures that name this condition."""
+        return self.ask(_("Treatments we offer for {general}"))
 
     @cached_property
     def care_levels(self):
@@ -137,8 +156,8 @@ class ConditionPage(CachedPageMixin, ClinicalReviewMixin, SectionsMixin, SEOMixi
         page (`emergency_levels`), where a patient in trouble sees it first.
         """
         levels = [
-            ("see-a-doctor", "See a doctor soon if:", self.see_a_doctor),
-            ("urgent-care", "Get urgent care today if:", self.urgent_care),
+            ("see-a-doctor", _("See a doctor soon if:"), self.see_a_doctor),
+            ("urgent-care", _("Get urgent care today if:"), self.urgent_care),
         ]
         return [
             {"id": key, "heading": heading, "body": body}
@@ -151,7 +170,7 @@ class ConditionPage(CachedPageMixin, ClinicalReviewMixin, SectionsMixin, SEOMixi
         """The "Call 911 now if" care card, shown after the first section."""
         if not plain_text(self.call_911):
             return []
-        return [{"id": "call-911", "heading": "Call 911 now if:", "body": self.call_911}]
+        return [{"id": "call-911", "heading": _("Call 911 now if:"), "body": self.call_911}]
 
     more_treatments = False  # set by treatments(): the list was cut at the menu's limit
 
@@ -210,15 +229,44 @@ class ConditionPage(CachedPageMixin, ClinicalReviewMixin, SectionsMixin, SEOMixi
         return {
             "publications": list(self.publications.all()),
             "treatments": (self.treatments(request), self.more_treatments),
-            "related": list(
-                public(
-                    self.related_conditions.live()
-                    .order_by("title")
-                    .only("title", "url_path", "path", "depth"),
+            "related": self.related_in_own_language(request),
+        }
+
+    def related_in_own_language(self, request):
+        """The related conditions, A to Z, each in this page's language where it is translated.
+
+        A translation's relations may name the English pages (Wagtail's copy for
+        translation and wagtail-localize's sync keep the source's): the Spanish
+        page links the Spanish ones. One not translated yet is linked in English,
+        marked as English (`link_lang`), as the menus link an untranslated section.
+        """
+        fields = ("title", "url_path", "path", "depth", "locale_id", "translation_key")
+        related = list(public(self.related_conditions.live().only(*fields), request))
+        language = page_language(self)
+        other = {
+            page.translation_key for page in related if locale_code(page.locale_id) != language
+        }
+        translated = {}
+        if other:
+            translated = {
+                page.translation_key: page
+                for page in public(
+                    ConditionPage.objects.live()
+                    .filter(translation_key__in=other, locale__language_code=language)
+                    .only(*fields),
                     request,
                 )
-            ),
-        }
+            }
+        shown = {}
+        for page in related:
+            if locale_code(page.locale_id) != language:
+                if page.translation_key in translated:
+                    page = translated[page.translation_key]
+                else:
+                    page.link_lang = locale_code(page.locale_id)
+            if page.pk != self.pk:
+                shown[page.pk] = page
+        return sorted(shown.values(), key=lambda page: page.title)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -468,7 +468,9 @@ class DemoLoader:
         self.spanish_policies(home, spanish, data["policies"])
         self.spanish_notice(home, spanish)
         # In the order the English loader makes them: conditions, then the procedures
-        # that name them (each relation goes to the Spanish page where there is one).
+        # that name them (each relation goes to the Spanish page where there is one:
+        # linked once all are made, so a condition names those made after it too).
+        made = []
         for model, key in (
             (ConditionPage, "conditions_index"),
             (ProcedurePage, "procedures_index"),
@@ -487,13 +489,21 @@ class DemoLoader:
                     title=page_data["title"],
                     slug=page_data["slug"],
                     name_in_questions=page_data.get("name_in_questions", ""),
+                    # Never the English page's ("headaches"): empty, the Spanish name.
+                    **(
+                        {"general_name": page_data.get("general_name", "")}
+                        if model is ConditionPage
+                        else {}
+                    ),
                     summary=page_data["summary"],
                     search_description=page_data["summary"],
                     **clinical_fields(model, page_data),
                 )
                 if created:
-                    self.link_translations(translated, source, spanish)
-                    self.medical_review(translated, physician)
+                    made.append((translated, source))
+        for translated, source in made:
+            self.link_translations(translated, source, spanish)
+            self.medical_review(translated, physician)
         return home_es
 
     @staticmethod

@@ -20,6 +20,7 @@ from wagtail.search import index
 from wagtail.search.index import insert_or_update_object
 
 from pagecache.pages import CachedPageMixin, kept_with_page
+from practice.languages import in_active_language
 from practice.models import SECTION_FEATURES, IndexPage, SEOMixin, StandardPage
 from practice.navigation import at_most, public
 from practice.notices import closures_for
@@ -182,10 +183,10 @@ class LocationPage(CachedPageMixin, SectionsMixin, SEOMixin, Page):  # noqa: DJ0
     # The practical sections under the hours, each under its heading; "more
     # information" (body) follows them without one.
     page_sections = (
-        Section("video-visits", "How do video visits work?", ("video_instructions",)),
-        Section("directions", "Directions", ("directions",)),
-        Section("parking", "Parking", ("parking",)),
-        Section("transit", "Public transit", ("transit",)),
+        Section("video-visits", _("How do video visits work?"), ("video_instructions",)),
+        Section("directions", _("Directions"), ("directions",)),
+        Section("parking", _("Parking"), ("parking",)),
+        Section("transit", _("Public transit"), ("transit",)),
     )
 
     def plans_search_text(self):
@@ -458,13 +459,25 @@ def every_plan():
 
 
 def plans_by_carrier(plans, query=""):
-    """[(carrier, [plans])] in order, keeping the plans whose carrier or name holds every word."""
+    """[(carrier, [plans])] in order, keeping the plans whose carrier or name holds every word.
+
+    Each plan's `shown_locations`: the live clinics that take it, each in the URL's
+    language where it is translated (a plan names the English clinic pages).
+    """
     words = query.lower().split()
     groups = {}
     for plan in plans:
         haystack = f"{plan.carrier} {plan.name}".lower()
         if all(word in haystack for word in words):
             groups.setdefault(plan.carrier, []).append(plan)
+    shown = [plan for group in groups.values() for plan in group]
+    clinics = in_active_language(
+        {location for plan in shown for location in plan.locations.all() if location.live}
+    )
+    for plan in shown:
+        plan.shown_locations = [
+            clinics[location.pk] for location in plan.locations.all() if location.live
+        ]
     return list(groups.items())
 
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
+from django.utils import translation
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -34,6 +35,7 @@ from practice.images import PatientPageForm, SiteImage, SiteRendition  # noqa: F
 # The language assistance taglines are declared in practice.language_access; imported here so
 # Django finds them.
 from practice.language_access import LanguageTagline  # noqa: F401
+from practice.languages import in_active_language, locale_code, page_language
 from practice.navigation import public
 
 # Notices and closures are declared in practice.notices; imported here so Django finds them.
@@ -219,13 +221,38 @@ class HomePage(CachedPageMixin, SEOMixin, Page):  # noqa: DJ008 (Page's __str__ 
         return node
 
     def featured_pages(self, relation):
-        """The live pages editors chose for a home page list, in their order, in one query.
+        """The live pages editors chose for a home page list, in their order, in one query
+        (and one more for their translations).
 
         Cards show the page's search description, which lives on the base page
         row, so no query per page type is needed.
+
+        A translated home page lists each chosen page in its own language where it
+        is translated (its copy of the links names the English pages); one not
+        translated yet is listed in English, marked as such (`link_lang`).
         """
         links = getattr(self, relation).filter(page__live=True).select_related("page")
-        return [link.page for link in links]
+        pages = [link.page for link in links]
+        other = [page for page in pages if page.locale_id != self.locale_id]
+        if not other:
+            return pages
+        translated = {
+            page.translation_key: page
+            for page in Page.objects.live().filter(
+                translation_key__in=[page.translation_key for page in other],
+                locale_id=self.locale_id,
+            )
+        }
+        shown = []
+        for page in pages:
+            if page.locale_id != self.locale_id:
+                if page.translation_key in translated:
+                    page = translated[page.translation_key]
+                else:
+                    page.link_lang = locale_code(page.locale_id)
+            if page not in shown:
+                shown.append(page)
+        return shown
 
 
 class HomeFeaturedLink(Orderable):
@@ -594,15 +621,32 @@ class PracticeSettings(ClusterableModel, BaseSiteSetting):
         return lines(self.section_1557_coordinator_address)
 
     def footer_links_for(self, request):
-        """The footer's chosen live pages as (column, title, url), kept until the site changes.
+        """The footer's chosen live pages as (column, title, url, lang), kept until the site changes.
 
         Every page shows the footer: it is built once per change of the site
-        (a setting saved, a title or a page's publishing), not on every render.
+        (a setting saved, a title or a page's publishing), not on every render,
+        and per language: the settings choose English pages, and a Spanish
+        page's footer links their Spanish translations where they exist (`lang`:
+        the language of a link left in another language than the URL's, or "").
         """
 
         def build():
-            links = self.footer_links.select_related("page").filter(page__live=True)
-            return [(link.column, link.page.title, link.page.get_url(request)) for link in links]
+            links = list(self.footer_links.select_related("page").filter(page__live=True))
+            shown = in_active_language(link.page for link in links)
+            language = translation.get_language() or settings.LANGUAGE_CODE
+            found = []
+            for link in links:
+                page = shown[link.page.pk]
+                lang = page_language(page)
+                found.append(
+                    (
+                        link.column,
+                        page.title,
+                        page.get_url(request),
+                        "" if lang == language else lang,
+                    )
+                )
+            return found
 
         return versions.per_site_version("footer-links", self.site_id, build)
 

@@ -5,7 +5,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
+from django.utils import translation
 from django.utils.html import escape
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -15,6 +18,7 @@ from wagtail.search import index
 
 from pagecache.pages import CachedPageMixin, kept_with_page
 from practice import structured_data as schema
+from practice.languages import in_active_language
 from practice.models import SECTION_FEATURES, IndexPage, PracticeSettings, SEOMixin
 from practice.navigation import children_links, page_links, public
 from practice.sections import SectionsMixin
@@ -23,7 +27,8 @@ from procedures.sections import SECTION_FIELDS, SECTIONS
 from reviews.clinical import ClinicalPageForm, ClinicalReviewMixin, ClinicalSectionMixin
 
 DEFAULT_RISKS_INTRO = "Most side effects are mild and go away on their own. They may include:"
-SERIOUS_RISKS_INTRO = "Rare but serious risks include:"
+# Shown in the page's language (section_body); the help text names it in English.
+SERIOUS_RISKS_INTRO = gettext_noop("Rare but serious risks include:")
 
 
 class ProcedurePageForm(ClinicalPageForm):
@@ -93,7 +98,9 @@ class ProcedureIndexPage(ClinicalSectionMixin, IndexPage):
     menu_children_a_to_z = True
 
     def listing_queryset(self, pages):
-        return pages.order_by("title").only("title", "summary", "url_path", "path", "depth")
+        return pages.order_by("title").only(
+            "title", "summary", "url_path", "path", "depth", "translation_key"
+        )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -101,14 +108,18 @@ class ProcedureIndexPage(ClinicalSectionMixin, IndexPage):
         if PracticeSettings.for_request(request).publish_self_pay_prices:
             lowest = self.lowest_prices(request)
             for procedure in context["listing"]:
-                procedure.self_pay_from = dollars(lowest.get(procedure.pk))
+                procedure.self_pay_from = dollars(lowest.get(procedure.translation_key))
         return context
 
-    @kept_with_page("self-pay-prices")
+    # Named anew when what it holds changes: a copy kept by the code before is not read.
+    @kept_with_page("self-pay-prices-by-translation")
     def lowest_prices(self, request):
-        """{procedure id: its lowest self-pay price}; a price's change purges every page."""
-        rows = SelfPayPrice.objects.values("procedure_id").annotate(lowest=models.Min("price_from"))
-        return {row["procedure_id"]: row["lowest"] for row in rows}
+        """{procedure's translation key: its lowest self-pay price}; a price's change purges
+        every page. By translation key: a price is the procedure's in every language."""
+        rows = SelfPayPrice.objects.values("procedure__translation_key").annotate(
+            lowest=models.Min("price_from")
+        )
+        return {row["procedure__translation_key"]: row["lowest"] for row in rows}
 
 
 class ProcedurePage(CachedPageMixin, ClinicalReviewMixin, SectionsMixin, SEOMixin, Page):
@@ -227,11 +238,16 @@ class ProcedurePage(CachedPageMixin, ClinicalReviewMixin, SectionsMixin, SEOMixi
         return {**super().question_names(), "name": self.name_in_questions or self.title}
 
     @property
+    def aftercare_heading(self):
+        """The "when to get help" cards' heading, in the page's language."""
+        return self.ask(_("When should you get help after {name}?"))
+
+    @property
     def aftercare_levels(self):
         """ "When should you get help after it?": call the practice, then call 911 (care cards)."""
         levels = [
-            ("call-us", "Call us if:", self.aftercare_call_us),
-            ("call-911", "Call 911 now if:", self.aftercare_call_911),
+            ("call-us", _("Call us if:"), self.aftercare_call_us),
+            ("call-911", _("Call 911 now if:"), self.aftercare_call_911),
         ]
         return [
             {"id": key, "heading": heading, "body": body, "call_us": key == "call-us"}
@@ -249,7 +265,7 @@ class ProcedurePage(CachedPageMixin, ClinicalReviewMixin, SectionsMixin, SEOMixi
         html = getattr(self, name)
         if not html:
             return ""
-        lead_ins = {"common_risks": self.risks_intro, "serious_risks": SERIOUS_RISKS_INTRO}
+        lead_ins = {"common_risks": self.risks_intro, "serious_risks": gettext(SERIOUS_RISKS_INTRO)}
         if name in lead_ins:
             return f"<p>{escape(lead_ins[name])}</p>{html}"
         return html
@@ -326,14 +342,27 @@ class ProcedurePage(CachedPageMixin, ClinicalReviewMixin, SectionsMixin, SEOMixi
             return []
         return self.kept_prices(request)
 
-    @kept_with_page("self-pay-prices")
+    @kept_with_page("self-pay-prices-by-translation")
     def kept_prices(self, request):
-        return list(
-            self.self_pay_prices.filter(Q(location=None) | Q(location__live=True))
+        """The prices of this procedure in any language (the billing office names one page:
+        the Spanish page shows the English page's prices), each clinic in the URL's language
+        (`shown_location`), and `includes_lang`: the language the billing office wrote
+        "what it includes" in (the site's), when it is not the URL's."""
+        prices = list(
+            SelfPayPrice.objects.filter(procedure__translation_key=self.translation_key)
+            .filter(Q(location=None) | Q(location__live=True))
             .select_related("location")
             # "At every clinic" first on every database (SQLite and PostgreSQL sort NULL apart).
             .order_by(models.F("location__path").asc(nulls_first=True), "price_from")
         )
+        clinics = in_active_language(price.location for price in prices)
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        for price in prices:
+            price.shown_location = clinics[price.location_id] if price.location_id else None
+            price.includes_lang = (
+                "" if language == settings.LANGUAGE_CODE else settings.LANGUAGE_CODE
+            )
+        return prices
 
     @kept_with_page("procedure-links")
     def listed_pages(self, request):
@@ -435,7 +464,10 @@ class SelfPayPrice(models.Model):
     def price_label(self):
         """ "$450" or "$450 to $700", whole dollars without cents."""
         if self.price_to is not None and self.price_to != self.price_from:
-            return f"{dollars(self.price_from)} to {dollars(self.price_to)}"
+            return gettext("%(lowest)s to %(highest)s") % {
+                "lowest": dollars(self.price_from),
+                "highest": dollars(self.price_to),
+            }
         return dollars(self.price_from)
 
 

@@ -7,6 +7,7 @@ A team member is also the author and reviewer of clinical pages
 from django.conf import settings
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -176,11 +177,11 @@ class TeamMemberPage(CachedPageMixin, SEOMixin, Page):
     def qualifications(self):
         """The lists shown under the bio, each with its heading; empty ones left out."""
         sections = [
-            ("Specialties", lines(self.specialties)),
-            ("Board certifications", lines(self.board_certifications)),
-            ("Education and training", lines(self.education)),
-            ("Languages", lines(self.languages)),
-            ("Professional memberships", lines(self.memberships)),
+            (_("Specialties"), lines(self.specialties)),
+            (_("Board certifications"), lines(self.board_certifications)),
+            (_("Education and training"), lines(self.education)),
+            (_("Languages"), lines(self.languages)),
+            (_("Professional memberships"), lines(self.memberships)),
         ]
         return [(heading, items) for heading, items in sections if items]
 

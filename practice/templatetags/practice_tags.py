@@ -98,11 +98,11 @@ def site_footer(context):
 
 @register.simple_tag(takes_context=True)
 def footer_links(context, practice):
-    """The footer's link columns: {"conditions": [(title, url), ...], "services": [...]}."""
+    """The footer's link columns: {"conditions": [(title, url, lang), ...], "services": [...]}."""
     columns = {"conditions": [], "services": []}
     if practice is not None and practice.pk:
-        for column, title, url in practice.footer_links_for(context.get("request")):
-            columns.setdefault(column, []).append((title, url))
+        for column, title, url, lang in practice.footer_links_for(context.get("request")):
+            columns.setdefault(column, []).append((title, url, lang))
     return columns
 
 
