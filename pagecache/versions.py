@@ -71,8 +71,11 @@ WAIT_SECONDS = 2.0
 # How often one process tries again to deliver purges it finds pending.
 RETRY_SECONDS = 1.0
 
-# How many parts one process keeps its own copy of (the least recently used go first).
+# How many parts one process keeps its own copy of, and in how many bytes at most
+# (the least recently used go first): kept search results of a common word are
+# about 100 KB each, so the count alone could let one worker hold hundreds of MB.
 LOCAL_PARTS = 4000
+LOCAL_PARTS_BYTES = 32 * 2**20
 
 
 class _RequestVersions:
@@ -93,6 +96,7 @@ _last_delivery_attempt = 0.0
 # {key: (versions, pickled value)}: this process's copies of parts, see the module's note.
 # Pickled, as a cache would keep them: each request gets objects of its own.
 _local = OrderedDict()
+_local_bytes = 0
 _local_lock = threading.Lock()
 
 
@@ -361,11 +365,18 @@ def _keep_locally(key, versions, value):
         pickled = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
     except Exception:  # noqa: BLE001 - what cannot be pickled is not kept (the cache would refuse it too)
         return
+    global _local_bytes
+    if len(pickled) > LOCAL_PARTS_BYTES:
+        return
     with _local_lock:
+        replaced = _local.pop(key, None)
+        if replaced is not None:
+            _local_bytes -= len(replaced[1])
         _local[key] = (versions, pickled)
-        _local.move_to_end(key)
-        while len(_local) > LOCAL_PARTS:
-            _local.popitem(last=False)
+        _local_bytes += len(pickled)
+        while len(_local) > LOCAL_PARTS or _local_bytes > LOCAL_PARTS_BYTES:
+            _evicted_versions, evicted = _local.popitem(last=False)[1]
+            _local_bytes -= len(evicted)
 
 
 def read(key, version_keys):

@@ -136,3 +136,43 @@ def test_a_part_is_never_served_from_before_a_page_was_withdrawn(about, monkeypa
 
     assert versions.per_site_version("menu", 1, rebuild) == "without Research"
     assert needed_meanwhile == ["without Research"]
+
+
+def test_a_worker_keeps_its_own_copies_of_parts_within_a_memory_budget(home, monkeypatch):
+    """Kept search results of a common word are ~100 KB: a worker's own copies of parts are
+    held to a byte budget (oldest first out), not only a count, so they cannot grow to
+    hundreds of MB; what falls out is read from the shared cache again, not rebuilt."""
+    from django.core.cache import cache
+
+    monkeypatch.setattr(versions, "LOCAL_PARTS_BYTES", 250_000)
+    large = "x" * 100_000
+    parts = [f"results-{n}" for n in range(4)]
+    token = versions.begin_request("/search/")
+    try:
+        for name in parts:
+            versions.per_site_version(name, 1, lambda name=name: name + large)
+    finally:
+        versions.end_request(token)
+
+    shared_reads = []
+    real_get = cache.get
+
+    def counting_get(key, *args, **kwargs):
+        shared_reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", counting_get)
+    builds = []
+    token = versions.begin_request("/search/")
+    try:
+        for name in reversed(parts):  # newest first: reading an old one back evicts another
+            kept = versions.per_site_version(name, 1, lambda name=name: builds.append(name))
+            assert kept == name + large
+    finally:
+        versions.end_request(token)
+
+    assert builds == []
+    # Two of 100 KB fit in 250 KB: the last two came from the worker's memory,
+    # the first two from the shared cache.
+    read_again = [name for name in parts if any(f":{name}:" in key for key in shared_reads)]
+    assert read_again == ["results-0", "results-1"]
