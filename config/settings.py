@@ -175,7 +175,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Prepared statements: psycopg binds parameters on the server and prepares a
     # query it has run DATABASE_PREPARE_THRESHOLD times on this connection, so
     # PostgreSQL stops parsing and planning a page's few queries on every view
-    # (a half to a third of its CPU per uncached page, bench/README.md). Off with
+    # (more than half its CPU per uncached page, bench/README.md). Off with
     # DATABASE_SERVER_SIDE_BINDING=0, as behind PgBouncer in transaction pooling,
     # where a prepared statement may not be on the next transaction's connection.
     if os.environ.get("DATABASE_SERVER_SIDE_BINDING", "1") == "1":
