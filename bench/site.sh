@@ -10,9 +10,13 @@
 #      serving saved copies of the same pages, and the same Varnish with a
 #      default VCL in front of nginx.
 # Usage: bash bench/site.sh [DURATION]   See bench/README.md.
+#   SITE_ROWS=pg-ratio [ROUNDS=3] bash bench/site.sh [DURATION]: only the uncached
+#   procedure page, SQLite then PostgreSQL, ROUNDS times over (4 workers, then 2),
+#   with each server's CPU per request and the ratio of each pair (issue 23 item 2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-15s}
+SITE_ROWS=${SITE_ROWS:-all} ROUNDS=${ROUNDS:-3}
 PY=.venv/bin/python
 ROOT=$(pwd)
 WORK=$(mktemp -d /tmp/benchsite.XXXXXX); chmod 755 "$WORK"
@@ -65,10 +69,12 @@ for url in "$SQLITE_URL" "$PG_URL"; do
 done
 $PY manage.py collectstatic --no-input --verbosity 0
 
-echo; echo "## One request at a time (in process, page cache off): SQLite"; echo
-TASKS_BACKEND=immediate $PY bench/bench_render.py
-echo; echo "## One request at a time (in process, page cache off): PostgreSQL"; echo
-DATABASE_URL=$PG_URL CACHE_DIR=$(cache_of "$PG_URL") TASKS_BACKEND=immediate $PY bench/bench_render.py
+if [ "$SITE_ROWS" = all ]; then
+  echo; echo "## One request at a time (in process, page cache off): SQLite"; echo
+  TASKS_BACKEND=immediate $PY bench/bench_render.py
+  echo; echo "## One request at a time (in process, page cache off): PostgreSQL"; echo
+  DATABASE_URL=$PG_URL CACHE_DIR=$(cache_of "$PG_URL") TASKS_BACKEND=immediate $PY bench/bench_render.py
+fi
 URLS=$(TASKS_BACKEND=immediate $PY bench/bench_render.py --urls)
 PAGES=$($PY -c 'import json,sys; print(" ".join(json.loads(sys.argv[1])))' "$URLS")
 url_of() { $PY -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$URLS" "$1"; }
@@ -114,6 +120,50 @@ load() {  # PAGE LABEL BASE_URL
     /Socket errors/ { for (i = 3; i <= NF; i++) errors += $i + 0 }
     END { printf "| %s | %s | %.0f | %s | %s | %d |\n", page, label, rps, p50, p99, errors }'
 }
+
+# CPU seconds so far (user + system) of the app server (its session: make, gunicorn,
+# the db_worker) and of PostgreSQL (the postmaster with the backends it has reaped,
+# and those alive), for the CPU per request each spends.
+cpu_ticks() {  # SESSION_ID | postgres
+  if [ "$1" = postgres ]; then
+    local pm; pm=$(head -n1 "$WORK/pg/data/postmaster.pid")
+    { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$pm/stat"
+      for p in $(pgrep -P "$pm"); do awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null; done; } | awk '{ t += $1 } END { print t }'
+  else
+    ps -eo sid=,pid= | awk -v s="$1" '$1 == s { print $2 }' | while read -r p; do awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null; done | awk '{ t += $1 } END { print t + 0 }'
+  fi
+}
+
+if [ "$SITE_ROWS" = pg-ratio ]; then
+  # The uncached procedure page only, SQLite then PostgreSQL, ROUNDS times over:
+  # pairs a few seconds apart, so each ratio sees the same machine.
+  echo; echo "## Uncached procedure page, SQLite then PostgreSQL, $ROUNDS rounds: wrk -t2 -c20 -d$DURATION --latency -H 'Accept-Encoding: gzip'"; echo
+  echo "| round | workers | database | requests/s | p50 | p99 | errors | app CPU ms/request | PostgreSQL CPU ms/request | PostgreSQL / SQLite |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+  HZ=$(getconf CLK_TCK)
+  for round in $(seq 1 "$ROUNDS"); do
+    for workers in "" 2; do
+      sqlite_rps=""
+      for db in SQLite PostgreSQL; do
+        url=$SQLITE_URL; [ "$db" = PostgreSQL ] && url=$PG_URL
+        DATABASE_URL=$url CACHE_DIR=$(cache_of "$url") serve 0 "" "$workers"
+        sid=$(ps -o sid= -p "${PIDS[-1]}" | tr -d ' ')
+        a0=$(cpu_ticks "$sid"); p0=$(cpu_ticks postgres)
+        row=$(load procedure "x" "http://127.0.0.1:$APP")
+        a1=$(cpu_ticks "$sid"); p1=$(cpu_ticks postgres)
+        stop_serving
+        rps=$(echo "$row" | awk -F' [|] ' '{ print $3 }')
+        requests=$(awk -v r="$rps" -v d="${DURATION%s}" 'BEGIN { print r * d }')
+        ratio=""; [ "$db" = SQLite ] && sqlite_rps=$rps || ratio=$(awk -v p="$rps" -v s="$sqlite_rps" 'BEGIN { printf "**%.2f×**", p / s }')
+        pg_cpu="–"; [ "$db" = PostgreSQL ] && pg_cpu=$(awk -v t=$((p1 - p0)) -v n="$requests" -v hz="$HZ" 'BEGIN { printf "%.2f", 1000 * t / hz / n }')
+        echo "$row" | awk -F' [|] ' -v r="$round" -v w="${workers:-default}" -v db="$db" -v ac="$(awk -v t=$((a1 - a0)) -v n="$requests" -v hz="$HZ" 'BEGIN { printf "%.2f", 1000 * t / hz / n }')" -v pc="$pg_cpu" -v ratio="$ratio" \
+          '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", r, w, db, $3, $4, $5, $6 + 0, ac, pc, ratio }'
+      done
+    done
+  done
+  echo; echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  exit 0
+fi
 
 echo; echo "## Under load: wrk -t2 -c20 -d$DURATION --latency -H 'Accept-Encoding: gzip'"; echo
 echo "$HEADER"; echo "$RULE"

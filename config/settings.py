@@ -172,6 +172,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Wagtail's database search uses PostgreSQL full text when this app is installed.
     INSTALLED_APPS.append("django.contrib.postgres")
+    # Prepared statements: psycopg binds parameters on the server and prepares a
+    # query it has run DATABASE_PREPARE_THRESHOLD times on this connection, so
+    # PostgreSQL stops parsing and planning a page's few queries on every view
+    # (more than half its CPU per uncached page, bench/README.md). Off with
+    # DATABASE_SERVER_SIDE_BINDING=0, as behind PgBouncer in transaction pooling,
+    # where a prepared statement may not be on the next transaction's connection.
+    if os.environ.get("DATABASE_SERVER_SIDE_BINDING", "1") == "1":
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {
+                "server_side_binding": True,
+                "prepare_threshold": int(os.environ.get("DATABASE_PREPARE_THRESHOLD", "5")),
+            }
+        )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
