@@ -11,7 +11,7 @@
 #      default VCL in front of nginx.
 # Usage: bash bench/site.sh [DURATION]   See bench/README.md.
 #   SITE_ROWS=pg-ratio [ROUNDS=3] bash bench/site.sh [DURATION]: only the uncached
-#   procedure page, SQLite then PostgreSQL, ROUNDS times over (4 workers, then 2),
+#   procedure page, SQLite and PostgreSQL (who goes first alternates by round), ROUNDS times over (4 workers, then 2),
 #   with each server's CPU per request and the ratio of each pair (issue 23 item 2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -135,16 +135,19 @@ cpu_ticks() {  # SESSION_ID | postgres
 }
 
 if [ "$SITE_ROWS" = pg-ratio ]; then
-  # The uncached procedure page only, SQLite then PostgreSQL, ROUNDS times over:
+  # The uncached procedure page only, SQLite and PostgreSQL, ROUNDS times over:
   # pairs a few seconds apart, so each ratio sees the same machine.
-  echo; echo "## Uncached procedure page, SQLite then PostgreSQL, $ROUNDS rounds: wrk -t2 -c20 -d$DURATION --latency -H 'Accept-Encoding: gzip'"; echo
+  echo; echo "## Uncached procedure page, SQLite and PostgreSQL taking turns, $ROUNDS rounds: wrk -t2 -c20 -d$DURATION --latency -H 'Accept-Encoding: gzip'"; echo
   echo "| round | workers | database | requests/s | p50 | p99 | errors | app CPU ms/request | PostgreSQL CPU ms/request | PostgreSQL / SQLite |"
   echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
   HZ=$(getconf CLK_TCK)
   for round in $(seq 1 "$ROUNDS"); do
+    # Who goes first alternates by round: on a machine whose load rises or falls, the
+    # second of a pair would otherwise always meet the other load.
+    if [ $((round % 2)) = 1 ]; then order="SQLite PostgreSQL"; else order="PostgreSQL SQLite"; fi
     for workers in "" 2; do
-      sqlite_rps=""
-      for db in SQLite PostgreSQL; do
+      declare -A rps_of=() line_of=()
+      for db in $order; do
         url=$SQLITE_URL; [ "$db" = PostgreSQL ] && url=$PG_URL
         DATABASE_URL=$url CACHE_DIR=$(cache_of "$url") serve 0 "" "$workers"
         sid=$(ps -o sid= -p "${PIDS[-1]}" | tr -d ' ')
@@ -154,10 +157,14 @@ if [ "$SITE_ROWS" = pg-ratio ]; then
         stop_serving
         rps=$(echo "$row" | awk -F' [|] ' '{ print $3 }')
         requests=$(awk -v r="$rps" -v d="${DURATION%s}" 'BEGIN { print r * d }')
-        ratio=""; [ "$db" = SQLite ] && sqlite_rps=$rps || ratio=$(awk -v p="$rps" -v s="$sqlite_rps" 'BEGIN { printf "**%.2f×**", p / s }')
         pg_cpu="–"; [ "$db" = PostgreSQL ] && pg_cpu=$(awk -v t=$((p1 - p0)) -v n="$requests" -v hz="$HZ" 'BEGIN { printf "%.2f", 1000 * t / hz / n }')
-        echo "$row" | awk -F' [|] ' -v r="$round" -v w="${workers:-default}" -v db="$db" -v ac="$(awk -v t=$((a1 - a0)) -v n="$requests" -v hz="$HZ" 'BEGIN { printf "%.2f", 1000 * t / hz / n }')" -v pc="$pg_cpu" -v ratio="$ratio" \
-          '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", r, w, db, $3, $4, $5, $6 + 0, ac, pc, ratio }'
+        rps_of[$db]=$rps
+        line_of[$db]=$(echo "$row" | awk -F' [|] ' -v r="$round" -v w="${workers:-default}" -v db="$db" -v ac="$(awk -v t=$((a1 - a0)) -v n="$requests" -v hz="$HZ" 'BEGIN { printf "%.2f", 1000 * t / hz / n }')" -v pc="$pg_cpu" \
+          '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |", r, w, db, $3, $4, $5, $6 + 0, ac, pc }')
+      done
+      ratio=$(awk -v p="${rps_of[PostgreSQL]}" -v s="${rps_of[SQLite]}" 'BEGIN { printf "**%.2f×**", p / s }')
+      for db in $order; do
+        if [ "$db" = PostgreSQL ]; then echo "${line_of[$db]} $ratio |"; else echo "${line_of[$db]}  |"; fi
       done
     done
   done
