@@ -474,6 +474,12 @@ class PracticeSettings(ClusterableModel, BaseSiteSetting):
         blank=True,
         help_text="“Section 1557 Coordinator”, “Practice manager”.",
     )
+    section_1557_coordinator_title_es = models.CharField(
+        "title in Spanish",
+        max_length=120,
+        blank=True,
+        help_text="Shown on the Spanish notice. Left empty, it shows the English title.",
+    )
     section_1557_coordinator_phone = models.CharField("phone", max_length=40, blank=True)
     section_1557_coordinator_email = models.EmailField("email", blank=True)
     section_1557_coordinator_address = models.TextField(
@@ -552,6 +558,7 @@ class PracticeSettings(ClusterableModel, BaseSiteSetting):
             [
                 FieldPanel("section_1557_coordinator_name"),
                 FieldPanel("section_1557_coordinator_title"),
+                FieldPanel("section_1557_coordinator_title_es"),
                 FieldPanel("section_1557_coordinator_phone"),
                 FieldPanel("section_1557_coordinator_email"),
                 FieldPanel("section_1557_coordinator_address"),
@@ -611,6 +618,13 @@ class PracticeSettings(ClusterableModel, BaseSiteSetting):
     def footer_blurb_shown(self):
         """The footer's blurb in the page's language: {"text", "lang"} (practice.notices)."""
         return in_page_language(self.footer_blurb, self.footer_blurb_es)
+
+    @property
+    def coordinator_title_shown(self):
+        """The coordinator's title in the page's language: {"text", "lang"} (practice.notices)."""
+        return in_page_language(
+            self.section_1557_coordinator_title, self.section_1557_coordinator_title_es
+        )
 
     @property
     def coordinator_phone_href(self):

@@ -184,6 +184,28 @@ class TestWherePatientsFindThem:
         assert text(one(page, "#language-assistance-heading")) == "Ayuda gratuita con el idioma"
         assert len(shown_taglines(page)) == len(TAGLINES)
 
+    def test_the_spanish_notice_names_the_coordinator_in_spanish_or_marks_the_english(
+        self, client, home, notice
+    ):
+        translate(home, slug="inicio")
+        notice_es = translate(notice, title="Aviso de no discriminación", slug="no-discriminacion")
+        coordinator = one(
+            one(labelled(soup(client.get(notice_es.url)), "grievance"), "address"), "p"
+        )
+        # No Spanish title typed: the English one, marked English for screen readers.
+        assert text(one(coordinator, 'span[lang="en"]')) == "Section 1557 Coordinator"
+
+        practice = PracticeSettings.objects.get(site__root_page=home)
+        practice.section_1557_coordinator_title_es = "Coordinadora de la Sección 1557"
+        practice.save()
+        coordinator = one(
+            one(labelled(soup(client.get(notice_es.url)), "grievance"), "address"), "p"
+        )
+        assert text(coordinator) == "Ana Torres, Coordinadora de la Sección 1557"
+        assert coordinator.select("[lang]") == []
+        english = one(one(labelled(soup(client.get(notice.url)), "grievance"), "address"), "p")
+        assert text(english) == "Ana Torres, Section 1557 Coordinator"
+
     def test_the_request_form_shows_the_taglines_in_both_languages(
         self, client, home, request_page, taglines
     ):
@@ -236,6 +258,11 @@ def test_the_demo_ships_fifteen_unchecked_taglines_and_the_notice_in_both_langua
         page = soup(client.get(url))
         assert text(one(page, "#grievance")) == coordinator_heading
         assert "Ana Torres" in text(one(labelled(page, "grievance"), "address"))
+        assert text(one(one(labelled(page, "grievance"), "address"), "p")) == (
+            "Ana Torres, Practice manager and Section 1557 Coordinator"
+            if url == "/nondiscrimination/"
+            else "Ana Torres, Gerente de la consulta y coordinadora de la Sección 1557"
+        )
         shown = shown_taglines(page)
         assert len(shown) == 15
         assert all("(203) 555-0142" in words for _, _, words in shown)
