@@ -48,6 +48,37 @@ def _crumbs(context):
 
 
 @register.simple_tag(takes_context=True)
+def page_description(context):
+    """What a page says of itself to search engines and link previews: its meta description,
+    search description or summary, else the footer's blurb (in the page's language).
+
+    Read with getattr: a page type without one of them (a section index has no
+    summary) would otherwise make the template's lookup list every name of the page.
+    """
+    page = context.get("page")
+    for name in ("meta_description", "search_description", "summary"):
+        value = getattr(page, name, "") if page is not None else ""
+        if value:
+            return value
+    try:
+        return context["settings"]["practice"]["PracticeSettings"].footer_blurb_shown["text"]
+    except (KeyError, TypeError, AttributeError):
+        return ""
+
+
+@register.filter
+def link_lang(page):
+    """The language a listed page is in when it is not the listing page's ("" if the same).
+
+    Set on the few pages listed in another language (`in_active_language`); read
+    here, not as `{{ item.link_lang }}`: where the attribute is missing, Django's
+    template lookup lists every name a Wagtail page has (`dir()`) to tell a missing
+    attribute from a broken property, a sixth of a procedure page's render.
+    """
+    return getattr(page, "link_lang", "")
+
+
+@register.simple_tag(takes_context=True)
 def canonical_url(context):
     """The page's full address, or "" outside a routable page (with the request, Wagtail
     reads the sites' root paths once per request instead of from the cache each time)."""
