@@ -79,9 +79,9 @@ $(TOOLS_STAMP):
 	cd .tools && npm install --no-audit --no-fund --loglevel=error lighthouse@12 vnu-jar
 	touch $(TOOLS_STAMP)
 
-$(SCAN_STAMP):
+$(SCAN_STAMP): checks/wapiti.lock
 	test -x .venv-scan/bin/python || $(PYTHON) -m venv .venv-scan
-	.venv-scan/bin/python -m pip install --quiet wapiti3
+	.venv-scan/bin/python -m pip install --quiet -r checks/wapiti.lock
 	touch $(SCAN_STAMP)
 
 check-tools: $(TOOLS_STAMP) $(SCAN_STAMP)

@@ -608,6 +608,29 @@ def gate_lighthouse(results, targets, base, summary, fetched, performance):
         record_lighthouse(results, t, page_reports, errors, html, summary)
 
 
+# wapiti's own limits: the crawl, then each module's attacks. It stops itself at these
+# (loosely: a module stops at its next await), so the gate waits that long from the
+# scan's start, plus the report, before calling it hung; never a fixed wait after the
+# other gates, whose length depends on the machine.
+WAPITI_MODULES = (
+    "xss",
+    "sql",
+    "exec",
+    "file",
+    "redirect",
+    "crlf",
+    "http_headers",
+    "csp",
+    "cookieflags",
+)
+WAPITI_CRAWL_SECONDS = 240
+WAPITI_ATTACK_SECONDS = 45
+WAPITI_SLACK_SECONDS = 300
+WAPITI_DEADLINE_SECONDS = (
+    WAPITI_CRAWL_SECONDS + len(WAPITI_MODULES) * WAPITI_ATTACK_SECONDS + WAPITI_SLACK_SECONDS
+)
+
+
 def start_wapiti(base, out_path):
     if not WAPITI.exists():
         return None
@@ -618,12 +641,12 @@ def start_wapiti(base, out_path):
         "--scope",
         "folder",
         "-m",
-        "xss,sql,exec,file,redirect,crlf,http_headers,csp,cookieflags",
+        ",".join(WAPITI_MODULES),
         "--flush-session",
         "--max-scan-time",
-        "240",
+        str(WAPITI_CRAWL_SECONDS),
         "--max-attack-time",
-        "45",
+        str(WAPITI_ATTACK_SECONDS),
         "--timeout",
         "10",
         "--dns-endpoint",
@@ -635,25 +658,48 @@ def start_wapiti(base, out_path):
         "--no-bugreport",
     ]
     log_file = open(out_path.with_suffix(".log"), "w")  # noqa: SIM115 - closed with the process
-    return start(cmd, stdout=log_file, stderr=subprocess.STDOUT, cwd=ROOT)
+    proc = start(cmd, stdout=log_file, stderr=subprocess.STDOUT, cwd=ROOT)
+    proc.started_at = time.monotonic()
+    return proc
 
 
-def finish_wapiti(results, proc, out_path, timeout=420):
+def _log_tail(path, lines=8):
+    try:
+        text = path.read_text(errors="replace")
+    except OSError:
+        return "(no log)"
+    return " | ".join(line.strip() for line in text.splitlines()[-lines:] if line.strip())
+
+
+def finish_wapiti(results, proc, out_path):
     if proc is None:
         results.record("(site)", "wapiti", [f"{WAPITI} missing: run `make check-tools`"])
         return
+    remaining = WAPITI_DEADLINE_SECONDS - (time.monotonic() - proc.started_at)
     try:
-        proc.wait(timeout=timeout)
+        proc.wait(timeout=max(remaining, 1))
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
+        results.notes.append(
+            f"wapiti still running {WAPITI_DEADLINE_SECONDS} s after it started (its own limits:"
+            f" crawl {WAPITI_CRAWL_SECONDS} s, {WAPITI_ATTACK_SECONDS} s per module); stopped"
+        )
     if proc in _children:
         _children.remove(proc)
+    elapsed = time.monotonic() - proc.started_at
     if not out_path.exists():
+        log_path = out_path.with_suffix(".log")
         results.record(
-            "(site)", "wapiti", [f"wapiti wrote no report (exit {proc.returncode}); see .log"]
+            "(site)",
+            "wapiti",
+            [
+                f"wapiti wrote no report (exit {proc.returncode}, after {elapsed:.0f} s);"
+                f" last lines of {log_path.name}: {_log_tail(log_path)}"
+            ],
         )
         return
+    results.notes.append(f"wapiti took {elapsed:.0f} s")
     report = json.loads(out_path.read_text())
     try:
         entries = reports.load_allowlist(ALLOWLIST)
