@@ -11,7 +11,7 @@ from wagtail.search import index
 
 from pagecache.pages import CachedPageMixin, kept_with_page
 from practice import structured_data as schema
-from practice.languages import locale_code, page_language
+from practice.languages import in_language, page_language
 from practice.models import SECTION_FEATURES, IndexPage, SEOMixin
 from practice.navigation import at_most, public
 from practice.sections import Section, SectionsMixin
@@ -241,32 +241,12 @@ class ConditionPage(CachedPageMixin, ClinicalReviewMixin, SectionsMixin, SEOMixi
         marked as English (`link_lang`), as the menus link an untranslated section.
         """
         fields = ("title", "url_path", "path", "depth", "locale_id", "translation_key")
-        related = list(public(self.related_conditions.live().only(*fields), request))
-        language = page_language(self)
-        other = {
-            page.translation_key for page in related if locale_code(page.locale_id) != language
-        }
-        translated = {}
-        if other:
-            translated = {
-                page.translation_key: page
-                for page in public(
-                    ConditionPage.objects.live()
-                    .filter(translation_key__in=other, locale__language_code=language)
-                    .only(*fields),
-                    request,
-                )
-            }
-        shown = {}
-        for page in related:
-            if locale_code(page.locale_id) != language:
-                if page.translation_key in translated:
-                    page = translated[page.translation_key]
-                else:
-                    page.link_lang = locale_code(page.locale_id)
-            if page.pk != self.pk:
-                shown[page.pk] = page
-        return sorted(shown.values(), key=lambda page: page.title)
+        related = public(self.related_conditions.live().only(*fields), request)
+        shown = in_language(related, page_language(self), request)
+        return sorted(
+            {page.pk: page for page in shown.values() if page.pk != self.pk}.values(),
+            key=lambda page: page.title,
+        )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

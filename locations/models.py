@@ -20,7 +20,7 @@ from wagtail.search import index
 from wagtail.search.index import insert_or_update_object
 
 from pagecache.pages import CachedPageMixin, kept_with_page
-from practice.languages import in_active_language
+from practice.languages import in_language
 from practice.models import SECTION_FEATURES, IndexPage, SEOMixin, StandardPage
 from practice.navigation import at_most, public
 from practice.notices import closures_for
@@ -471,7 +471,7 @@ def plans_by_carrier(plans, query=""):
         if all(word in haystack for word in words):
             groups.setdefault(plan.carrier, []).append(plan)
     shown = [plan for group in groups.values() for plan in group]
-    clinics = in_active_language(
+    clinics = in_language(
         {location for plan in shown for location in plan.locations.all() if location.live}
     )
     for plan in shown:

@@ -240,18 +240,39 @@ class TranslatedSitemap(Sitemap):
         return urls
 
 
-def in_active_language(pages):
-    """Each of `pages` (English pages the settings chose) as the active language has it.
+def in_language(pages, language=None, request=None):
+    """Each of `pages` as a reader of `language` (the URL's if not given) should find it.
 
-    {page's pk: its live translation in the URL's language, or the page itself
-    when it has none}. One query, and none in English: the settings name the
-    English pages.
+    {pk of each page given: its live translation in `language`, or the page
+    itself when it has none, marked with its own language (`link_lang`, which
+    the templates read to set `lang`)}, in the order given. Lists whose pages
+    editors chose in English (settings, a translation's copy of the source's
+    relations) use it, so a Spanish page links the Spanish pages and says which
+    ones are still English. One query, none when every page is in `language`
+    already; with `request`, translations the visitor may not see are left out
+    (view restrictions as the menus read them, once per request).
     """
     chosen = [page for page in pages if page is not None]
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    found = {page.pk: page for page in chosen}
-    if language == settings.LANGUAGE_CODE or not chosen:
-        return found
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    other = {page.translation_key for page in chosen if locale_code(page.locale_id) != language}
+    translated = {}
+    if other:
+        found = Page.objects.live().filter(
+            translation_key__in=other, locale__language_code=language
+        )
+        if request is not None:
+            found = public(found, request)
+        translated = {page.translation_key: page for page in found}
+    shown = {}
+    for page in chosen:
+        if locale_code(page.locale_id) == language:
+            shown[page.pk] = page
+        elif page.translation_key in translated:
+            shown[page.pk] = translated[page.translation_key]
+        else:
+            page.link_lang = locale_code(page.locale_id)
+            shown[page.pk] = page
+    return shown
     by_key = {page.translation_key: page.pk for page in chosen}
     for translated in (
         Page.objects.live()

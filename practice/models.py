@@ -35,7 +35,7 @@ from practice.images import PatientPageForm, SiteImage, SiteRendition  # noqa: F
 # The language assistance taglines are declared in practice.language_access; imported here so
 # Django finds them.
 from practice.language_access import LanguageTagline  # noqa: F401
-from practice.languages import in_active_language, locale_code, page_language
+from practice.languages import in_language, page_language
 from practice.navigation import public
 
 # Notices and closures are declared in practice.notices; imported here so Django finds them.
@@ -232,27 +232,7 @@ class HomePage(CachedPageMixin, SEOMixin, Page):  # noqa: DJ008 (Page's __str__ 
         translated yet is listed in English, marked as such (`link_lang`).
         """
         links = getattr(self, relation).filter(page__live=True).select_related("page")
-        pages = [link.page for link in links]
-        other = [page for page in pages if page.locale_id != self.locale_id]
-        if not other:
-            return pages
-        translated = {
-            page.translation_key: page
-            for page in Page.objects.live().filter(
-                translation_key__in=[page.translation_key for page in other],
-                locale_id=self.locale_id,
-            )
-        }
-        shown = []
-        for page in pages:
-            if page.locale_id != self.locale_id:
-                if page.translation_key in translated:
-                    page = translated[page.translation_key]
-                else:
-                    page.link_lang = locale_code(page.locale_id)
-            if page not in shown:
-                shown.append(page)
-        return shown
+        return list(in_language((link.page for link in links), page_language(self)).values())
 
 
 class HomeFeaturedLink(Orderable):
@@ -646,7 +626,7 @@ class PracticeSettings(ClusterableModel, BaseSiteSetting):
 
         def build():
             links = list(self.footer_links.select_related("page").filter(page__live=True))
-            shown = in_active_language(link.page for link in links)
+            shown = in_language(link.page for link in links)
             language = translation.get_language() or settings.LANGUAGE_CODE
             found = []
             for link in links:

@@ -18,7 +18,7 @@ from wagtail.search import index
 
 from pagecache.pages import CachedPageMixin, kept_with_page
 from practice import structured_data as schema
-from practice.languages import in_active_language
+from practice.languages import in_language
 from practice.models import SECTION_FEATURES, IndexPage, PracticeSettings, SEOMixin
 from practice.navigation import children_links, page_links, public
 from practice.sections import SectionsMixin
@@ -355,7 +355,7 @@ class ProcedurePage(CachedPageMixin, ClinicalReviewMixin, SectionsMixin, SEOMixi
             # "At every clinic" first on every database (SQLite and PostgreSQL sort NULL apart).
             .order_by(models.F("location__path").asc(nulls_first=True), "price_from")
         )
-        clinics = in_active_language(price.location for price in prices)
+        clinics = in_language(price.location for price in prices)
         language = translation.get_language() or settings.LANGUAGE_CODE
         for price in prices:
             price.shown_location = clinics[price.location_id] if price.location_id else None

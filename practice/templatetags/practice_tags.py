@@ -70,7 +70,7 @@ def page_description(context):
 def link_lang(page):
     """The language a listed page is in when it is not the listing page's ("" if the same).
 
-    Set on the few pages listed in another language (`in_active_language`); read
+    Set on the few pages listed in another language (`in_language`); read
     here, not as `{{ item.link_lang }}`: where the attribute is missing, Django's
     template lookup lists every name a Wagtail page has (`dir()`) to tell a missing
     attribute from a broken property, a sixth of a procedure page's render.
@@ -245,7 +245,7 @@ def notice_links(context, practice):
         (practice.good_faith_estimate_page, gettext("Good Faith Estimate")),
         (nondiscrimination, gettext("Nondiscrimination notice")),
     ]
-    shown = languages.in_active_language(page for page, _ in chosen)
+    shown = languages.in_language(page for page, _ in chosen)
     links = []
     for page, label in chosen:
         if page is None or not shown[page.pk].live:
