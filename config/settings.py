@@ -150,7 +150,8 @@ TEMPLATES = [
 # DATABASE_CONN_MAX_AGE seconds, so a request does not pay PostgreSQL's
 # connection set-up; with one connection per worker a pool adds nothing.
 # DATABASE_CONN_HEALTH_CHECKS=0 skips the `SELECT 1` a reused connection costs
-# on PostgreSQL at the start of each request (docs/deploy.md, "Database").
+# at the start of each request; gunicorn's web workers set it, as their first
+# query reopens a closed connection itself (docs/deploy.md, "Database").
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",

@@ -55,7 +55,7 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import translation
 
 logger = logging.getLogger(__name__)
@@ -142,15 +142,30 @@ def pending_purges():
 
 def _read_pending():
     table = _pending_table()._meta.db_table
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT version_key, token FROM {table} ORDER BY id")  # noqa: S608
-            return dict(cursor.fetchall())
-    except Exception:  # noqa: BLE001 - a database that is down
-        # Nothing can be published while the database is down, so nothing new
-        # can be pending: serve what the cache holds rather than fail every page.
-        logger.warning("Page cache: pending purges could not be read", exc_info=True)
-        return {}
+    for attempt in (1, 2):
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT version_key, token FROM {table} ORDER BY id")  # noqa: S608
+                return dict(cursor.fetchall())
+        except (InterfaceError, OperationalError) as error:
+            failure = error
+            # The first query of every web request (`begin_request`), so it is also the
+            # check of a connection kept from the last request (CONN_MAX_AGE): one the
+            # server closed meanwhile (a restart, a failover, an idle timeout) is opened
+            # again and asked once more, and no visitor gets an error page for it. The
+            # web workers therefore skip Django's own check, a `SELECT 1` round trip
+            # per request (deploy/gunicorn.conf.py, docs/deploy.md).
+            if attempt == 1 and not connection.in_atomic_block:
+                connection.close()
+                continue
+            break
+        except Exception as error:  # noqa: BLE001 - any other fault of the database
+            failure = error
+            break
+    # Nothing can be published while the database is down, so nothing new
+    # can be pending: serve what the cache holds rather than fail every page.
+    logger.warning("Page cache: pending purges could not be read", exc_info=failure)
+    return {}
 
 
 def _not_taken(pending, found):
