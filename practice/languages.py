@@ -273,11 +273,3 @@ def in_language(pages, language=None, request=None):
             page.link_lang = locale_code(page.locale_id)
             shown[page.pk] = page
     return shown
-    by_key = {page.translation_key: page.pk for page in chosen}
-    for translated in (
-        Page.objects.live()
-        .filter(translation_key__in=by_key, locale__language_code=language)
-        .only("id", "title", "url_path", "path", "depth", "locale_id", "translation_key", "live")
-    ):
-        found[by_key[translated.translation_key]] = translated
-    return found

@@ -216,6 +216,12 @@ class Gunicorn:
         stop(self.process)
 
 
+def database_url_of(connection):
+    """The URL another process uses to reach the test database `connection` is on."""
+    db = connection.settings_dict
+    return f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
 def site_env(tmp_path, database_url, **overrides):
     """The environment `make serve` gives the app: debug off, plain HTTP on loopback."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}

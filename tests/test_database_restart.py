@@ -27,10 +27,9 @@ pytestmark = [
 
 @pytest.fixture
 def site(tmp_path, procedure):
-    db = connection.settings_dict
     env = processes.site_env(
         tmp_path,
-        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        processes.database_url_of(connection),
         # Every view renders (and queries); connections are kept, as in production.
         PAGE_CACHE_SECONDS="0",
         DATABASE_CONN_MAX_AGE="600",

@@ -30,10 +30,9 @@ def redis(tmp_path):
 
 @pytest.fixture
 def node_env(redis, tmp_path):
-    db = connection.settings_dict
     env = processes.site_env(
         tmp_path,
-        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        processes.database_url_of(connection),
         REDIS_URL=redis.url,
         # 200 posts from one address on purpose; the limiter still counts each.
         APPOINTMENT_RATE_LIMIT="100000",
